@@ -16,13 +16,15 @@ internal sealed record RuntimeSettings
 {
     /// <summary>PEM files added to the image trust store at build time (TLS-inspecting proxies).</summary>
     [JsonPropertyName("extra_ca_certificates")]
-    public IReadOnlyList<string> ExtraCaCertificates { get; init; } = [];
+    public IReadOnlyList<string> ExtraCaCertificates { get; set; } = [];
 
     /// <summary>The Docker network the egress proxy uses to reach out; null = the default bridge.</summary>
     [JsonPropertyName("egress_network")]
-    public string? EgressNetwork { get; init; }
+    public string? EgressNetwork { get; set; }
 }
 
+// Properties use `set`, not `init`: the System.Text.Json source generator assigns every init-only property
+// (default when the key is absent), which would null out the empty-list defaults below.
 /// <summary>
 /// The user's own preferences at <c>$XDG_CONFIG_HOME/scc/config.json</c>. Everything is optional: a missing file
 /// is the same as <see cref="Default"/> (standalone is decided by <see cref="Standalone"/> or by having no org).
@@ -34,31 +36,31 @@ internal sealed record UserConfig
     public static UserConfig Default { get; } = new();
 
     [JsonPropertyName("config_version")]
-    public int ConfigVersion { get; init; } = 1;
+    public int ConfigVersion { get; set; } = 1;
 
     [JsonPropertyName("org_source")]
-    public OrgSourceSetting? OrgSource { get; init; }
+    public OrgSourceSetting? OrgSource { get; set; }
 
     [JsonPropertyName("selected_team")]
-    public string? SelectedTeam { get; init; }
+    public string? SelectedTeam { get; set; }
 
     /// <summary>A provider id, or <see cref="ProviderAsk"/> to be asked each time; null = not chosen yet.</summary>
     [JsonPropertyName("provider")]
-    public string? Provider { get; init; }
+    public string? Provider { get; set; }
 
     [JsonPropertyName("standalone")]
-    public bool Standalone { get; init; }
+    public bool Standalone { get; set; }
 
     /// <summary>Workspace path → team, overriding <see cref="SelectedTeam"/> inside that workspace.</summary>
     [JsonPropertyName("workspace_teams")]
-    public IReadOnlyDictionary<string, string> WorkspaceTeams { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> WorkspaceTeams { get; set; } = new Dictionary<string, string>();
 
     /// <summary>Workspace path → the provider last used there.</summary>
     [JsonPropertyName("workspace_providers")]
-    public IReadOnlyDictionary<string, string> WorkspaceProviders { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> WorkspaceProviders { get; set; } = new Dictionary<string, string>();
 
     [JsonPropertyName("runtime")]
-    public RuntimeSettings Runtime { get; init; } = new();
+    public RuntimeSettings Runtime { get; set; } = new();
 
     /// <summary>True when there is no org to follow: the built-in safe defaults apply.</summary>
     [JsonIgnore]

@@ -98,7 +98,11 @@ public sealed class UserConfigStoreTests : IDisposable
     {
         _dir.Write("config/scc/config.json", "{\n // hand edited\n \"selected_team\": \"x\", \"future_key\": 1,\n}");
 
-        new UserConfigStore(_dir.Paths).Load().SelectedTeam.ShouldBe("x");
+        var config = new UserConfigStore(_dir.Paths).Load();
+
+        config.SelectedTeam.ShouldBe("x");
+        config.Runtime.ShouldNotBeNull();
+        config.WorkspaceTeams.ShouldBeEmpty();
     }
 
     [Fact]
