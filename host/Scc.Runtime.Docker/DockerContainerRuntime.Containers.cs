@@ -117,7 +117,10 @@ internal sealed partial class DockerContainerRuntime
                         r.State is { Running: false } s ? s.ExitCode : null,
                         Labels(r.Config?.Labels),
                         r.NetworkSettings?.Networks?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
-                        new DateTimeOffset(DateTime.SpecifyKind(r.Created, DateTimeKind.Utc)));
+                        new DateTimeOffset(DateTime.SpecifyKind(r.Created, DateTimeKind.Utc)))
+                    {
+                        Addresses = Addresses(r.NetworkSettings?.Networks),
+                    };
                 }
                 catch (DockerApiException e) when (IsNotFound(e))
                 {
@@ -145,7 +148,10 @@ internal sealed partial class DockerContainerRuntime
                         null,
                         Labels(r.Labels),
                         r.NetworkSettings?.Networks?.Keys.Order(StringComparer.Ordinal).ToList() ?? [],
-                        new DateTimeOffset(DateTime.SpecifyKind(r.Created, DateTimeKind.Utc))))
+                        new DateTimeOffset(DateTime.SpecifyKind(r.Created, DateTimeKind.Utc)))
+                    {
+                        Addresses = Addresses(r.NetworkSettings?.Networks),
+                    })
                     .OrderBy(i => i.Name, StringComparer.Ordinal)
                     .ToList();
             },
@@ -209,6 +215,10 @@ internal sealed partial class DockerContainerRuntime
 
         return parameters;
     }
+
+    private static Dictionary<string, string> Addresses(IDictionary<string, EndpointSettings>? networks) =>
+        networks?.Where(n => !string.IsNullOrEmpty(n.Value?.IPAddress)).ToDictionary(n => n.Key, n => n.Value.IPAddress, StringComparer.Ordinal)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static Mount ToMount(MountSpec m) => m.Kind switch
     {

@@ -131,6 +131,9 @@ internal sealed record ContainerInfo(
     IReadOnlyList<string> Networks,
     DateTimeOffset Created)
 {
+    /// <summary>The container's IPv4 address on each network it is attached to (empty while stopped).</summary>
+    public IReadOnlyDictionary<string, string> Addresses { get; init; } = new Dictionary<string, string>();
+
     public string? Label(string key) => Labels.TryGetValue(key, out var value) ? value : null;
 }
 
