@@ -80,8 +80,12 @@ internal sealed partial class DockerContainerRuntime
             ?? throw ContainerRuntimeException.NetworkNotFound(spec.Name);
     }
 
-    public Task ConnectAsync(string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellationToken) =>
-        CallAsync(
+    public async Task ConnectAsync(string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellationToken)
+    {
+        // The client library returns quietly when the engine answers 404 for the network, so check first.
+        _ = await InspectNetworkAsync(network, cancellationToken).ConfigureAwait(false)
+            ?? throw ContainerRuntimeException.NetworkNotFound(network);
+        await CallAsync(
             "connect the container to the network",
             network,
             c => c.Networks.ConnectNetworkAsync(
@@ -89,10 +93,11 @@ internal sealed partial class DockerContainerRuntime
                 new NetworkConnectParameters
                 {
                     Container = container,
-                    EndpointConfig = aliases.Count == 0 ? null : new EndpointSettings { Aliases = [.. aliases] },
+                    EndpointConfig = aliases.Count == 0 ? null! : new EndpointSettings { Aliases = [.. aliases] },
                 },
                 cancellationToken),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task DisconnectAsync(string network, string container, CancellationToken cancellationToken) =>
         CallAsync(
