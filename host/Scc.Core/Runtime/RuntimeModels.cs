@@ -171,10 +171,18 @@ internal sealed record NetworkInfo(
     IReadOnlyList<string> ContainerIds);
 
 /// <summary>
-/// A file to place in a container with its owner and mode (settings files must belong to the agent user and be
-/// 0600; the safety policy to root and read-only). <paramref name="RelativePath"/> is relative to the upload folder.
+/// A file (or, with null <paramref name="Content"/>, a folder) to place in a container with its owner and mode:
+/// settings files must belong to the agent user and be 0600, the safety policy to root and read-only.
+/// <paramref name="RelativePath"/> is relative to the upload folder. Missing parent folders that are not listed are
+/// created by the engine as root 0755, so list a folder the agent must own. A listed folder that exists already
+/// takes the listed owner and mode.
 /// </summary>
-internal sealed record ContainerFile(string RelativePath, byte[] Content, int Uid, int Gid, UnixFileMode Mode);
+internal sealed record ContainerFile(string RelativePath, byte[]? Content, int Uid, int Gid, UnixFileMode Mode)
+{
+    public static ContainerFile Folder(string relativePath, int uid, int gid, UnixFileMode mode) => new(relativePath, null, uid, gid, mode);
+
+    public bool IsFolder => Content is null;
+}
 
 /// <summary>
 /// Selects objects by label: a null value matches any object carrying the key, otherwise key and value must match.

@@ -8,40 +8,23 @@ namespace Scc.Core.Runtime;
 /// </summary>
 internal static class TarArchives
 {
-    /// <summary>A tar of the files, with every parent folder listed so the engine creates it with the files' owner.</summary>
+    /// <summary>A tar of the files and folders, in the order given (list a folder before what goes in it).</summary>
     public static MemoryStream FromFiles(IReadOnlyList<ContainerFile> files)
     {
         var output = new MemoryStream();
         using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var folders = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in files)
             {
                 var path = Normalize(file.RelativePath);
-                var parts = path.Split('/');
-                for (var i = 1; i < parts.Length; i++)
-                {
-                    var folder = string.Join('/', parts[..i]) + "/";
-                    if (folders.Add(folder))
-                    {
-                        writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, folder)
-                        {
-                            Uid = file.Uid,
-                            Gid = file.Gid,
-                            Mode = FolderMode(file.Mode),
-                            ModificationTime = DateTimeOffset.UnixEpoch,
-                        });
-                    }
-                }
-
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path)
-                {
-                    Uid = file.Uid,
-                    Gid = file.Gid,
-                    Mode = file.Mode,
-                    ModificationTime = DateTimeOffset.UtcNow,
-                    DataStream = new MemoryStream(file.Content, writable: false),
-                });
+                var entry = file.Content is null
+                    ? new PaxTarEntry(TarEntryType.Directory, path + "/")
+                    : new PaxTarEntry(TarEntryType.RegularFile, path) { DataStream = new MemoryStream(file.Content, writable: false) };
+                entry.Uid = file.Uid;
+                entry.Gid = file.Gid;
+                entry.Mode = file.Mode;
+                entry.ModificationTime = DateTimeOffset.UtcNow;
+                writer.WriteEntry(entry);
             }
         }
 
@@ -91,29 +74,12 @@ internal static class TarArchives
 
     private static string Normalize(string relativePath)
     {
-        var path = relativePath.Replace('\\', '/').TrimStart('/');
+        var path = relativePath.Replace('\\', '/').Trim('/');
         if (path.Length == 0 || path.Split('/').Any(p => p is ".." or "." or ""))
         {
             throw new ArgumentException($"'{relativePath}' is not a plain relative path.", nameof(relativePath));
         }
 
         return path;
-    }
-
-    // A folder must be searchable by whoever may read the file in it.
-    private static UnixFileMode FolderMode(UnixFileMode fileMode)
-    {
-        var mode = fileMode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (fileMode.HasFlag(UnixFileMode.GroupRead))
-        {
-            mode |= UnixFileMode.GroupExecute;
-        }
-
-        if (fileMode.HasFlag(UnixFileMode.OtherRead))
-        {
-            mode |= UnixFileMode.OtherExecute;
-        }
-
-        return mode;
     }
 }

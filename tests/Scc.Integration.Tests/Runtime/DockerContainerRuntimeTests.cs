@@ -207,21 +207,31 @@ public sealed class DockerContainerRuntimeTests(DockerTestEngine engine) : IClas
         var settings = Encoding.UTF8.GetBytes("{\"permissions\":{}}\n");
         var policy = Encoding.UTF8.GetBytes("{\"rules\":[]}\n");
 
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode PrivateFolder = Private | UnixFileMode.UserExecute;
+        const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
         await engine.Runtime.WriteFilesAsync(
             id,
             "/",
             [
-                new ContainerFile("home/agent/.claude/settings.json", settings, 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite),
-                new ContainerFile("etc/scc/safety-policy.json", policy, 0, 0, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead),
+                ContainerFile.Folder("home/agent", 1000, 1000, PrivateFolder),
+                ContainerFile.Folder("home/agent/.claude", 1000, 1000, PrivateFolder),
+                new ContainerFile("home/agent/.claude/settings.json", settings, 1000, 1000, Private),
+                new ContainerFile("etc/scc/safety-policy.json", policy, 0, 0, ReadOnly),
             ],
             None);
 
+        // An existing folder (/tmp) listed again takes the listed owner: how a home is handed to the agent's uid.
+        await engine.Runtime.WriteFilesAsync(id, "/", [ContainerFile.Folder("tmp", 1234, 1234, PrivateFolder)], None);
+
         var stat = await engine.Runtime.ExecAsync(
             id,
-            new ExecRequest(["stat", "-c", "%u:%g %a %n", "/home/agent/.claude/settings.json", "/home/agent/.claude", "/etc/scc/safety-policy.json"]),
+            new ExecRequest(["stat", "-c", "%u:%g %a %n", "/home/agent/.claude/settings.json", "/home/agent/.claude", "/home", "/etc/scc", "/etc/scc/safety-policy.json", "/tmp"]),
             None);
         stat.StandardOutput.ShouldBe(
-            "1000:1000 600 /home/agent/.claude/settings.json\n1000:1000 700 /home/agent/.claude\n0:0 444 /etc/scc/safety-policy.json\n");
+            "1000:1000 600 /home/agent/.claude/settings.json\n1000:1000 700 /home/agent/.claude\n0:0 755 /home\n0:0 755 /etc/scc\n"
+            + "0:0 444 /etc/scc/safety-policy.json\n1234:1234 700 /tmp\n");
 
         (await engine.Runtime.ReadFileAsync(id, "/home/agent/.claude/settings.json", None)).ShouldBe(settings);
         (await engine.Runtime.ReadFileAsync(id, "/etc/scc/safety-policy.json", None)).ShouldBe(policy);
