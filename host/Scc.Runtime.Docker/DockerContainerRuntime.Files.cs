@@ -1,0 +1,76 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Scc.Core.Runtime;
+
+namespace Scc.Runtime.Docker;
+
+internal sealed partial class DockerContainerRuntime
+{
+    public Task PutArchiveAsync(string idOrName, string containerDirectory, Stream tar, CancellationToken cancellationToken) =>
+        CallAsync(
+            "copy files into the container",
+            idOrName,
+            async c =>
+            {
+                try
+                {
+                    await c.Containers.ExtractArchiveToContainerAsync(
+                        idOrName,
+                        new CopyToContainerParameters { Path = containerDirectory, AllowOverwriteDirWithFile = false },
+                        tar,
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (DockerApiException e) when (IsNotFound(e))
+                {
+                    var message = DockerErrors.EngineMessage(e);
+                    throw message.Contains("container", StringComparison.OrdinalIgnoreCase)
+                        ? ContainerRuntimeException.ContainerNotFound(idOrName, e)
+                        : ContainerRuntimeException.EngineError("copy files into the container", $"{containerDirectory}: {message}", e);
+                }
+            },
+            cancellationToken);
+
+    public async Task WriteFilesAsync(string idOrName, string containerDirectory, IReadOnlyList<ContainerFile> files, CancellationToken cancellationToken)
+    {
+        using var tar = TarArchives.FromFiles(files);
+        await PutArchiveAsync(idOrName, containerDirectory, tar, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<byte[]?> ReadFileAsync(string idOrName, string containerPath, CancellationToken cancellationToken) =>
+        CallAsync<byte[]?>(
+            "read a file from the container",
+            idOrName,
+            async c =>
+            {
+                ContainerArchiveResponse response;
+                try
+                {
+                    response = await c.Containers.GetArchiveFromContainerAsync(
+                        idOrName,
+                        new ContainerPathStatParameters { Path = containerPath },
+                        statOnly: false,
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (DockerApiException e) when (IsNotFound(e))
+                {
+                    var message = DockerErrors.EngineMessage(e);
+                    if (message.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw ContainerRuntimeException.ContainerNotFound(idOrName, e);
+                    }
+
+                    return null;
+                }
+
+                if (response.Stream is not { } stream)
+                {
+                    return null;
+                }
+
+                using (stream)
+                {
+                    return await TarArchives.ReadFirstFileAsync(stream, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+}

@@ -1,0 +1,72 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Scc.Core.Runtime;
+
+namespace Scc.Runtime.Docker;
+
+/// <summary>
+/// <see cref="IContainerRuntime"/> on the Docker Engine API (Docker.DotNet.Enhanced). Split by capability over
+/// partial files; this one holds the engine probe and the shared error handling.
+/// </summary>
+internal sealed partial class DockerContainerRuntime(DockerClientProvider clients) : IContainerRuntime
+{
+    public async Task<EngineProbe> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return EngineProbe.Ok(await GetInfoAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (ContainerRuntimeException e)
+        {
+            return EngineProbe.Failed(e);
+        }
+    }
+
+    public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => clients.GetInfoAsync(cancellationToken);
+
+    /// <summary>Runs one engine call and maps its failures; <paramref name="subject"/> names the object for messages.</summary>
+    private async Task<T> CallAsync<T>(string operation, string? subject, Func<DockerClient, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var client = await clients.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(client).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && DockerErrors.Map(e, clients.EndpointText, operation, subject) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private Task CallAsync(string operation, string? subject, Func<DockerClient, Task> call, CancellationToken cancellationToken) =>
+        CallAsync<bool>(
+            operation,
+            subject,
+            async c =>
+            {
+                await call(c).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
+    private static IDictionary<string, IDictionary<string, bool>> LabelFilters(LabelSelector? labels, string? name = null)
+    {
+        var filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal);
+        if (labels is not null && labels.Labels.Count > 0)
+        {
+            filters["label"] = labels.ToFilters().ToDictionary(f => f, _ => true, StringComparer.Ordinal);
+        }
+
+        if (name is not null)
+        {
+            filters["name"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [name] = true };
+        }
+
+        return filters;
+    }
+
+    private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
+        labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels, StringComparer.Ordinal);
+
+    private static bool IsNotFound(DockerApiException e) => e.StatusCode == System.Net.HttpStatusCode.NotFound;
+}
