@@ -36,40 +36,43 @@ internal sealed partial class DockerContainerRuntime
         await PutArchiveAsync(idOrName, containerDirectory, tar, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<byte[]?> ReadFileAsync(string idOrName, string containerPath, CancellationToken cancellationToken) =>
-        CallAsync<byte[]?>(
-            "read a file from the container",
+    public async Task<byte[]?> ReadFileAsync(string idOrName, string containerPath, CancellationToken cancellationToken)
+    {
+        var tar = await OpenArchiveAsync(idOrName, containerPath, cancellationToken).ConfigureAwait(false);
+        if (tar is null)
+        {
+            return null;
+        }
+
+        await using (tar.ConfigureAwait(false))
+        {
+            return await TarArchives.ReadFirstFileAsync(tar, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<Stream?> OpenArchiveAsync(string idOrName, string containerPath, CancellationToken cancellationToken) =>
+        CallAsync<Stream?>(
+            "read files from the container",
             idOrName,
             async c =>
             {
-                ContainerArchiveResponse response;
                 try
                 {
-                    response = await c.Containers.GetArchiveFromContainerAsync(
+                    var response = await c.Containers.GetArchiveFromContainerAsync(
                         idOrName,
                         new ContainerPathStatParameters { Path = containerPath },
                         statOnly: false,
                         cancellationToken).ConfigureAwait(false);
+                    return response.Stream;
                 }
                 catch (DockerApiException e) when (IsNotFound(e))
                 {
-                    var message = DockerErrors.EngineMessage(e);
-                    if (message.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+                    if (DockerErrors.EngineMessage(e).Contains("No such container", StringComparison.OrdinalIgnoreCase))
                     {
                         throw ContainerRuntimeException.ContainerNotFound(idOrName, e);
                     }
 
                     return null;
-                }
-
-                if (response.Stream is not { } stream)
-                {
-                    return null;
-                }
-
-                using (stream)
-                {
-                    return await TarArchives.ReadFirstFileAsync(stream, cancellationToken).ConfigureAwait(false);
                 }
             },
             cancellationToken);

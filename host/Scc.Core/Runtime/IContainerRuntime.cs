@@ -103,6 +103,9 @@ internal interface IContainerFiles
     /// <summary>Writes files with their owner and mode below a folder of the container (works on a stopped container too).</summary>
     Task WriteFilesAsync(string idOrName, string containerDirectory, IReadOnlyList<ContainerFile> files, CancellationToken cancellationToken);
 
+    /// <summary>A tar stream of a path of the container (a folder comes with everything below it); null when it does not exist.</summary>
+    Task<Stream?> OpenArchiveAsync(string idOrName, string containerPath, CancellationToken cancellationToken);
+
     /// <summary>Reads one regular file; null when the path does not exist.</summary>
     Task<byte[]?> ReadFileAsync(string idOrName, string containerPath, CancellationToken cancellationToken);
 }
