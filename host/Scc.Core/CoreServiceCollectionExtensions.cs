@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scc.Core.Audit;
+using Scc.Core.Governance;
 using Scc.Core.Paths;
 using Scc.Core.Plugins;
 
@@ -18,6 +19,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<PluginInstaller>();
         services.AddSingleton<IPluginCatalog, LazyPluginCatalog>();
         services.AddSingleton<Config.UserConfigStore>();
+        services.AddSccGovernance();
         services.AddSingleton<IProviderDataReaderFactory, UnavailableProviderDataReaderFactory>();
         return services;
     }
