@@ -40,9 +40,18 @@ public static class SafetyPolicyLoader
 
             return Load(buffer.AsSpan(0, total), path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return SafetyPolicy.FailClosed($"policy could not be read: {path}: {ex.Message}");
+            return SafetyPolicy.FailClosed($"policy could not be read: {path} does not exist");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return SafetyPolicy.FailClosed($"policy could not be read: {path}: permission denied");
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            // Messages are resource keys in the trimmed evaluator; the exception type is the stable part.
+            return SafetyPolicy.FailClosed($"policy could not be read: {path}: {ex.GetType().Name}");
         }
     }
 
