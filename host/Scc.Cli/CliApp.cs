@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Scc.Cli.Rendering;
 using Scc.Core;
 using Scc.Core.Errors;
+using Scc.Core.Governance;
+using Scc.Core.Launch;
+using Scc.Runtime.Docker;
 using Scc.Core.Paths;
 
 namespace Scc.Cli;
@@ -18,6 +21,10 @@ internal static class CliApp
     {
         var services = new ServiceCollection()
             .AddSccCore(environment, builtInPluginDir)
+            .AddSccGovernance()
+            .AddDockerRuntime()
+            .AddSccLaunch()
+            .AddSingleton<IInteractiveTerminal, DockerCliTerminal>()
             .AddSccCli(output);
         configure?.Invoke(services);
         await using var provider = services.BuildServiceProvider();

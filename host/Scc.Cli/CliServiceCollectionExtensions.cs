@@ -18,6 +18,15 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<PluginsCommand>(typeof(PluginsListCommand), typeof(PluginsShowCommand), typeof(PluginsInstallCommand), typeof(PluginsRemoveCommand), typeof(PluginsVerifyCommand));
         services.AddTopLevel<ProviderCommand>(typeof(ProviderShowCommand), typeof(ProviderSetCommand));
         services.AddTopLevel<AuditCommand>(typeof(AuditTailCommand), typeof(AuditVerifyCommand));
+        services.AddTopLevel<SafetyCommand>(typeof(SafetyCheckCommand), typeof(SafetyRulesCommand));
+        services.AddTopLevel<StartCommand>();
+        services.AddTopLevel<ExecCommand>();
+        services.AddTopLevel<ListCommand>();
+        services.AddTopLevel<SessionsCommand>();
+        services.AddTopLevel<StopCommand>();
+        services.AddTopLevel<PruneCommand>();
+        services.AddTopLevel<DoctorCommand>();
+        services.AddTopLevel<ImagesCommand>(typeof(ImagesBuildCommand), typeof(ImagesListCommand));
         return services;
     }
 
