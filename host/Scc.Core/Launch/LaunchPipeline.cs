@@ -318,7 +318,7 @@ internal sealed class LaunchPipeline(
                 throw;
             }
 
-            throw new ToolException($"Starting the sandbox failed: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
+            throw new ToolException($"Starting the sandbox failed: {ex.GetType().Name}: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
         }
     }
 
