@@ -16,8 +16,8 @@ public enum SettingsScope
 /// </summary>
 /// <param name="ProviderId">Stable lower-case id (<c>[a-z][a-z0-9-]*</c>), the same as the plugin manifest's id.</param>
 /// <param name="DisplayName">Name shown to people.</param>
-/// <param name="ImageReference">The agent image, e.g. <c>scc-agent-claude</c>; built from <paramref name="ImageBuildContext"/>.</param>
-/// <param name="ConfigDirectory">The provider's configuration folder name, e.g. <c>.claude</c>.</param>
+/// <param name="ImageReference">The agent image, e.g. <c>scc-agent-example</c>; built from <paramref name="ImageBuildContext"/>.</param>
+/// <param name="ConfigDirectory">The provider's configuration folder name, e.g. <c>.example</c>.</param>
 /// <param name="SettingsPath">Path of the provider-native settings file, relative to <paramref name="SettingsScope"/>.</param>
 /// <param name="SettingsScope">Whether <paramref name="SettingsPath"/> is relative to the home directory or the workspace.</param>
 /// <param name="DataVolumeName">Docker volume that keeps the provider's credentials and state across sessions.</param>

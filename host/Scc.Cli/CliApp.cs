@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Scc.Cli.Rendering;
+using Scc.Core;
+using Scc.Core.Errors;
+using Scc.Core.Governance;
+using Scc.Core.Launch;
+using Scc.Runtime.Docker;
+using Scc.Core.Paths;
+
+namespace Scc.Cli;
+
+/// <summary>Builds the command tree from DI and runs one invocation. Tests drive it with captured consoles.</summary>
+internal static class CliApp
+{
+    public static string Version { get; } =
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection()
+            .AddSccCore(environment, builtInPluginDir)
+            .AddSccGovernance()
+            .AddDockerRuntime()
+            .AddSccLaunch()
+            .AddSingleton<IInteractiveTerminal, DockerCliTerminal>()
+            .AddSccCli(output);
+        configure?.Invoke(services);
+        await using var provider = services.BuildServiceProvider();
+        var context = provider.GetRequiredService<CliContext>();
+        var root = new RootCommand("scc: a governed runtime for AI coding agents. Runs each agent in a sandbox that sees only the workspace.");
+        root.Options.Add(context.OrgConfigOption);
+        root.Options.Add(context.OfflineOption);
+        foreach (var command in provider.GetServices<Command>())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                output.Error(error.Message, null);
+            }
+
+            output.Error("The command line is not valid.", $"Run `scc {string.Join(' ', CommandPath(parseResult))} --help` for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            return ExitCodes.Usage;
+        }
+
+        context.ParseResult = parseResult;
+        var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer };
+        return await parseResult.InvokeAsync(config).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var r = parseResult.CommandResult; r?.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return names;
+    }
+}

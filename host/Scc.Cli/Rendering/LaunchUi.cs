@@ -1,0 +1,66 @@
+using Scc.Abstractions;
+using Scc.Core.Launch;
+using Scc.Core.Runtime;
+using Spectre.Console;
+
+namespace Scc.Cli.Rendering;
+
+/// <summary>Prompts and build progress for the launch pipeline: Spectre on a terminal, plain step lines otherwise.</summary>
+internal sealed class LaunchUi(CliOutput output, bool interactive) : ILaunchUi
+{
+    public bool IsInteractive { get; } = interactive;
+
+    public static bool TerminalAttached => !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+
+    public string ChooseProvider(IReadOnlyList<ProviderRuntimeSpec> candidates) =>
+        output.Err.Prompt(new SelectionPrompt<string>()
+            .Title("Which agent should run in this workspace?")
+            .AddChoices(candidates.Select(c => c.ProviderId))
+            .UseConverter(id => $"{id} ({candidates.First(c => c.ProviderId == id).DisplayName})"));
+
+    public bool ConfirmReplace(string container) =>
+        output.Err.Confirm($"A session is already running ({CliOutput.Escape(container)}). Replace it with a new one? (no = attach to it)", defaultValue: false);
+
+    public async Task<T> WithBuildProgressAsync<T>(string title, Func<IProgress<ImageBuildEvent>, Task<T>> build)
+    {
+        output.Err.MarkupLine($"[bold]{CliOutput.Escape(title)}[/]");
+        if (!IsInteractive)
+        {
+            return await build(new Progress(e =>
+            {
+                if (e.Kind != ImageBuildEventKind.Output)
+                {
+                    output.Err.Profile.Out.Writer.WriteLine(Describe(e));
+                }
+            })).ConfigureAwait(false);
+        }
+
+        T result = default!;
+        await output.Err.Status().StartAsync("starting the build", async ctx =>
+        {
+            result = await build(new Progress(e =>
+            {
+                if (e.Kind == ImageBuildEventKind.Output)
+                {
+                    return;
+                }
+
+                ctx.Status(CliOutput.Escape(Describe(e)));
+                output.Err.MarkupLine($"[grey]{CliOutput.Escape(Describe(e))}[/]");
+            })).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    public void Info(string message) => output.Err.MarkupLine(CliOutput.Escape(message));
+
+    public void Warn(string message) => output.Warn(message);
+
+    private static string Describe(ImageBuildEvent e) =>
+        e.Step is { } step ? $"[step {step}{(e.StepCount is { } n ? $"/{n}" : string.Empty)}] {e.Text}" : e.Text;
+
+    private sealed class Progress(Action<ImageBuildEvent> report) : IProgress<ImageBuildEvent>
+    {
+        public void Report(ImageBuildEvent value) => report(value);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Scc.Core.Audit;
+using Scc.Core.Governance;
+using Scc.Core.Paths;
+using Scc.Core.Plugins;
+
+namespace Scc.Core;
+
+internal static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers the host services. <paramref name="builtInPluginDir"/> overrides the app's own plugin folder (tests).</summary>
+    public static IServiceCollection AddSccCore(this IServiceCollection services, IEnvironment environment, string? builtInPluginDir = null)
+    {
+        services.AddSingleton(environment);
+        services.AddSingleton<SccPaths>();
+        services.AddSingleton<IAuditLog>(sp => new AuditLog(sp.GetRequiredService<SccPaths>()));
+        services.AddSingleton(sp => new PluginDirectories(builtInPluginDir ?? SccPaths.BuiltInPluginDir, sp.GetRequiredService<SccPaths>().UserPluginDir));
+        services.AddSingleton<PluginHost>();
+        services.AddSingleton<PluginInstaller>();
+        services.AddSingleton<IPluginCatalog, LazyPluginCatalog>();
+        services.AddSingleton<Config.UserConfigStore>();
+        services.AddSccGovernance();
+        services.AddSingleton<IProviderDataReaderFactory, UnavailableProviderDataReaderFactory>();
+        return services;
+    }
+}
+
+/// <summary>Loads the plugins once, on first use, so commands that need none (e.g. --version) pay nothing.</summary>
+internal interface IPluginCatalog
+{
+    PluginCatalog Get();
+}
+
+internal sealed class LazyPluginCatalog(PluginHost host) : IPluginCatalog
+{
+    private PluginCatalog? _catalog;
+
+    public PluginCatalog Get() => _catalog ??= host.Load();
+}

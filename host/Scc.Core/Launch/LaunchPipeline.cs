@@ -1,0 +1,394 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Scc.Abstractions;
+using Scc.Core.Audit;
+using Scc.Core.Config;
+using Scc.Core.Errors;
+using Scc.Core.Governance;
+using Scc.Core.Paths;
+using Scc.Core.Plugins;
+using Scc.Core.Runtime;
+
+namespace Scc.Core.Launch;
+
+/// <summary>
+/// The one launch pipeline every entry point uses (DESIGN.md §6): resolve provider → readiness → ensure ready →
+/// plan → preflight audit event → create and start → write settings and safety policy → attach. Anything created
+/// is removed again when a later step fails or is cancelled.
+/// </summary>
+internal sealed class LaunchPipeline(
+    GovernanceService governance,
+    IPluginCatalog plugins,
+    UserConfigStore userConfig,
+    IContainerRuntime runtime,
+    ImageProvisioner images,
+    IProviderDataReaderFactory data,
+    IWorkspaceOwnerReader owners,
+    SessionService sessions,
+    IInteractiveTerminal terminal,
+    IAuditLog audit,
+    SccPaths paths,
+    TimeProvider time)
+{
+    public const string PolicyDirectory = "/etc/scc";
+    public const string PolicyFile = "safety-policy.json";
+
+    public async Task<LaunchResult> StartAsync(LaunchRequest request, ILaunchUi ui, CancellationToken cancellationToken)
+    {
+        var workspace = WorkspacePaths.Require(request.Workspace, request.CurrentDirectory, paths.Home, request.AllowSuspiciousWorkspace);
+        LaunchPlan plan;
+        PluginRecord record;
+        try
+        {
+            var resolved = await governance.ResolveAsync(new GovernanceRequest(workspace, request.OrgConfigOverride, request.Offline), cancellationToken).ConfigureAwait(false);
+            (record, var why) = await ResolveProviderAsync(request, workspace, resolved, ui, cancellationToken).ConfigureAwait(false);
+            var provider = record.Provider!;
+            var network = CheckNetworkPolicy(resolved.Effective, provider.Spec);
+            var identity = SessionIdentity.For(provider.Spec.ProviderId, workspace);
+
+            var existing = await runtime.InspectContainerAsync(identity.ContainerName, cancellationToken).ConfigureAwait(false);
+            if (existing is { Running: true } && !request.Fresh)
+            {
+                if (request.Resume || (ui.IsInteractive && !ui.ConfirmReplace(identity.ContainerName)))
+                {
+                    return await ReattachAsync(existing, request, provider, ui, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!ui.IsInteractive)
+                {
+                    throw new UsageException(
+                        $"A {provider.Spec.DisplayName} session is already running for {workspace} ({identity.ContainerName}).",
+                        "Add --resume to attach to it, or --fresh to replace it.");
+                }
+            }
+
+            if (!request.DryRun)
+            {
+                await EnsureReadyAsync(record, request, ui, cancellationToken).ConfigureAwait(false);
+            }
+
+            plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
+        }
+        catch (SccException ex) when (!request.DryRun)
+        {
+            TryAudit(AuditEvent.Warning("launch.preflight.failed", workspace, new JsonObject { ["workspace"] = workspace, ["provider"] = request.Provider, ["reason"] = ex.Message }));
+            throw;
+        }
+
+        if (request.DryRun)
+        {
+            return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
+        }
+
+        // No launch without its record: a preflight event that cannot be written stops here (AuditWriteException).
+        audit.Append([AuditEvent.Info("launch.preflight.passed", plan.SessionId, new JsonObject
+        {
+            ["session"] = plan.SessionId,
+            ["provider"] = plan.Provider.ProviderId,
+            ["workspace"] = workspace,
+            ["image"] = plan.Provider.ImageReference,
+            ["network_policy"] = plan.NetworkPolicy,
+            ["network_policy_source"] = plan.NetworkPolicySource.ToString(),
+            ["org"] = plan.Governance.Effective.OrganizationId,
+            ["team"] = plan.Governance.Effective.Team,
+            ["provider_choice"] = plan.ProviderChoiceReason,
+        })]);
+
+        await sessions.RemoveSessionContainersAsync(plan.Identity, cancellationToken).ConfigureAwait(false);
+        await CreateAndStartAsync(plan, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in plan.Sandbox.Warnings)
+        {
+            ui.Warn(warning);
+        }
+
+        userConfig.Update(c => c.WithWorkspaceProvider(workspace, plan.Provider.ProviderId));
+        if (request.Detach)
+        {
+            return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
+        }
+
+        var exit = await AttachAsync(plan.Identity.ContainerName, plan.Sandbox.AgentExec, cancellationToken).ConfigureAwait(false);
+        await sessions.StopAsync(plan.Identity.ContainerName, $"the agent exited with code {exit}", CancellationToken.None).ConfigureAwait(false);
+        return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, exit, plan);
+    }
+
+    private async Task<LaunchResult> ReattachAsync(ContainerInfo existing, LaunchRequest request, IAgentProvider provider, ILaunchUi ui, CancellationToken cancellationToken)
+    {
+        var session = existing.Label(SessionLabels.Session) ?? existing.Name;
+        ui.Info($"Attaching to the running session {session}.");
+        if (request.Detach || request.DryRun)
+        {
+            return new LaunchResult(session, existing.Name, provider.Spec.ProviderId, true, null, null);
+        }
+
+        var launch = provider.BuildLaunchSpec(new AgentLaunchContext(existing.Label(SessionLabels.Workspace) ?? request.Workspace, SandboxPlanBuilder.AgentHome, Resume: true));
+        var exit = await AttachAsync(existing.Name, new ExecRequest(launch.Argv) { Environment = launch.Environment }, cancellationToken).ConfigureAwait(false);
+        await sessions.StopAsync(existing.Name, $"the agent exited with code {exit}", CancellationToken.None).ConfigureAwait(false);
+        return new LaunchResult(session, existing.Name, provider.Spec.ProviderId, true, exit, null);
+    }
+
+    private async Task<(PluginRecord Record, string Why)> ResolveProviderAsync(LaunchRequest request, string workspace, GovernanceResult resolved, ILaunchUi ui, CancellationToken cancellationToken)
+    {
+        var catalog = plugins.Get();
+        var effective = resolved.Effective;
+        var policySource = resolved.Org?.Source ?? "the standalone defaults";
+        if (request.Provider is { } asked)
+        {
+            var record = catalog.Find(asked) ?? throw new NotFoundException(
+                $"There is no provider \"{asked}\".",
+                $"Available: {string.Join(", ", catalog.Loaded.Select(p => p.Id))}. See `scc plugins list`.");
+            if (record.State != PluginState.Loaded)
+            {
+                throw new GovernanceException($"Provider \"{asked}\" cannot be used: its plugin is {PluginRecord.StateName(record.State)} ({record.Reason}).", "See `scc plugins show " + asked + "`.");
+            }
+
+            if (!effective.IsProviderAllowed(record.Id))
+            {
+                throw new GovernanceException($"Provider \"{asked}\" is not allowed by security.allowed_providers of {policySource}.", "Choose an allowed provider, or ask your org admin.");
+            }
+
+            return (record, "--provider");
+        }
+
+        var allowed = catalog.Loaded.Where(p => effective.IsProviderAllowed(p.Id)).ToList();
+        if (allowed.Count == 0)
+        {
+            throw new GovernanceException($"No provider may run here: none of the loaded plugins ({string.Join(", ", catalog.Loaded.Select(p => p.Id))}) is in security.allowed_providers of {policySource}.", "See `scc plugins list` and `scc provider show`.");
+        }
+
+        PluginRecord? Pick(string? id) => id is null ? null : allowed.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));
+
+        if (request.Resume)
+        {
+            var running = await sessions.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (running.FirstOrDefault(s => s.Workspace == workspace && s.Running) is { } s && Pick(s.Provider) is { } r)
+            {
+                return (r, "resumed session");
+            }
+        }
+
+        if (Pick(resolved.User.ProviderFor(workspace)) is { } last)
+        {
+            return (last, "last used in this workspace");
+        }
+
+        if (resolved.User.Provider is { } preferred && preferred != UserConfig.ProviderAsk && Pick(preferred) is { } pref)
+        {
+            return (pref, "provider preference");
+        }
+
+        if (allowed.Count == 1)
+        {
+            return (allowed[0], "the only available provider");
+        }
+
+        var ready = new List<PluginRecord>();
+        foreach (var candidate in allowed)
+        {
+            if (await images.ExistsAsync(candidate.Provider!.Spec.ImageReference, cancellationToken).ConfigureAwait(false)
+                && (await CheckAuthAsync(candidate.Provider, cancellationToken).ConfigureAwait(false)).State == AuthState.Ready)
+            {
+                ready.Add(candidate);
+            }
+        }
+
+        if (ready.Count == 1)
+        {
+            return (ready[0], "the only ready provider");
+        }
+
+        if (ui.IsInteractive)
+        {
+            var chosen = ui.ChooseProvider([.. allowed.Select(p => p.Provider!.Spec)]);
+            return (allowed.First(p => p.Id == chosen), "chosen at the prompt");
+        }
+
+        throw new UsageException(
+            $"More than one provider can run here ({string.Join(", ", allowed.Select(p => p.Id))}) and none is chosen.",
+            "Pass --provider <id>, or set a preference with `scc provider set <id>`.");
+    }
+
+    private static (string Policy, Provenance Source) CheckNetworkPolicy(EffectiveConfig effective, ProviderRuntimeSpec provider)
+    {
+        var policy = NetworkPolicies.Normalize(effective.NetworkPolicy.Value) ?? NetworkPolicies.Open;
+        if (policy == NetworkPolicies.LockedDownWeb && provider.RequiredEgressDestinations.Count > 0)
+        {
+            throw new GovernanceException(
+                $"{provider.DisplayName} needs to reach {string.Join(", ", provider.RequiredEgressDestinations)}, but the network policy is locked-down-web (set by {effective.NetworkPolicy.Source}), which allows no network at all.",
+                "Ask your org admin for web-egress-enforced, or use a provider that works offline.");
+        }
+
+        if (policy == NetworkPolicies.WebEgressEnforced)
+        {
+            throw new PrerequisiteException(
+                $"The network policy is web-egress-enforced (set by {effective.NetworkPolicy.Source}), and this build of scc cannot enforce it yet; it refuses to start rather than run with an open network.",
+                "Ask your org admin, or use a build of scc with egress enforcement.");
+        }
+
+        return (policy, effective.NetworkPolicy.Source);
+    }
+
+    private async Task EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, CancellationToken cancellationToken)
+    {
+        var provider = record.Provider!;
+        var spec = provider.Spec;
+        if (!await images.ExistsAsync(spec.ImageReference, cancellationToken).ConfigureAwait(false))
+        {
+            var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
+            await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} (first start)", async progress =>
+            {
+                await images.EnsureAgentAsync(spec, record.Folder, options, progress, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+
+        var auth = await CheckAuthAsync(provider, cancellationToken).ConfigureAwait(false);
+        if (auth.State == AuthState.Ready)
+        {
+            return;
+        }
+
+        if (request.Detach)
+        {
+            ui.Warn($"{spec.DisplayName}: {auth.Detail}. The sandbox starts; the agent needs a sign-in before it can work.");
+            return;
+        }
+
+        if (!ui.IsInteractive || !terminal.Available)
+        {
+            throw new PrerequisiteException($"{spec.DisplayName} is not signed in: {auth.Detail}.", $"Run `scc start --provider {spec.ProviderId}` on a terminal once to sign in.");
+        }
+
+        var result = await provider.BootstrapAuthAsync(new BootstrapHost(terminal, ui, spec), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new PrerequisiteException(result.Message, $"Run `scc start --provider {spec.ProviderId}` on a terminal to sign in.");
+        }
+    }
+
+    private async Task<AuthStatus> CheckAuthAsync(IAgentProvider provider, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await provider.CheckAuthAsync(data.For(provider.Spec), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return AuthStatus.Unknown($"the auth check failed: {ex.Message}");
+        }
+    }
+
+    private LaunchPlan Plan(string workspace, PluginRecord record, SessionIdentity identity, GovernanceResult resolved, (string Policy, Provenance Source) network, string why, bool resume)
+    {
+        var provider = record.Provider!;
+        var sessionId = identity.NewSessionId(time.GetUtcNow());
+        var launch = provider.BuildLaunchSpec(new AgentLaunchContext(workspace, SandboxPlanBuilder.AgentHome, resume));
+        var mode = network.Policy == NetworkPolicies.LockedDownWeb ? SandboxNetwork.None : SandboxNetwork.Open;
+        var sandbox = SandboxPlanBuilder.Build(new SandboxRequest(identity, sessionId, provider.Spec, launch, owners.Read(workspace), mode));
+        var settings = record.Runner!.Render(SettingsPlanner.Fragment(resolved.Effective, provider.Capabilities));
+        return new LaunchPlan(workspace, provider.Spec, identity, sessionId, sandbox, settings, resolved.SafetyPolicy.ToJson(), network.Policy, network.Source, resolved, why);
+    }
+
+    private async Task CreateAndStartAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    {
+        var name = plan.Identity.ContainerName;
+        try
+        {
+            await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
+            await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
+            await new SandboxPreparer(runtime).PrepareAsync(name, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken).ConfigureAwait(false);
+            await WriteSettingsAsync(plan, cancellationToken).ConfigureAwait(false);
+            await runtime.StartContainerAsync(name, cancellationToken).ConfigureAwait(false);
+            audit.Append([AuditEvent.Info("launch.started", plan.SessionId, new JsonObject
+            {
+                ["session"] = plan.SessionId,
+                ["container"] = name,
+                ["provider"] = plan.Provider.ProviderId,
+                ["workspace"] = plan.Workspace,
+                ["user"] = plan.Sandbox.Container.User,
+            })]);
+        }
+        catch (Exception ex)
+        {
+            // Ctrl-C, a failed write or an engine error: leave no half-created container behind.
+            await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
+            TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
+            if (ex is SccException or OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new ToolException($"Starting the sandbox failed: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
+        }
+    }
+
+    private async Task WriteSettingsAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    {
+        const UnixFileMode ReadOnlyAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode PrivateFolder = Private | UnixFileMode.UserExecute;
+        var name = plan.Identity.ContainerName;
+        try
+        {
+            await runtime.WriteFilesAsync(name, PolicyDirectory, [new ContainerFile(PolicyFile, Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll)], cancellationToken).ConfigureAwait(false);
+            var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
+            var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
+            var files = new List<ContainerFile>();
+            var parts = plan.Settings.RelativePath.Split('/');
+            for (var i = 1; i < parts.Length; i++)
+            {
+                var folder = string.Join('/', parts[..i]);
+                if (plan.Settings.Scope == SettingsScope.Workspace && Directory.Exists(Path.Combine(plan.Workspace, folder)))
+                {
+                    continue; // never change the owner or mode of a folder the user already has
+                }
+
+                files.Add(ContainerFile.Folder(folder, uid, gid, PrivateFolder));
+            }
+
+            files.Add(new ContainerFile(plan.Settings.RelativePath, plan.Settings.Content, uid, gid, Private));
+            await runtime.WriteFilesAsync(name, root, files, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            throw new ToolException($"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}", "Run `scc doctor`; the sandbox was removed.", ex);
+        }
+    }
+
+    private async Task<int> AttachAsync(string container, ExecRequest exec, CancellationToken cancellationToken)
+    {
+        if (!terminal.Available)
+        {
+            throw new PrerequisiteException("Attaching to the agent needs the docker CLI, which is not installed.", "Start with --detach and use `scc exec`, or install the docker CLI.");
+        }
+
+        return await terminal.ExecAttachedAsync(container, exec, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void TryAudit(AuditEvent e)
+    {
+        try
+        {
+            audit.Append([e]);
+        }
+        catch (AuditWriteException)
+        {
+            // The failure being reported is the user's error; the unwritable log surfaces on the next write.
+        }
+    }
+
+    private sealed class BootstrapHost(IInteractiveTerminal terminal, ILaunchUi ui, ProviderRuntimeSpec spec) : IAuthBootstrapHost
+    {
+        public bool IsInteractive => ui.IsInteractive;
+
+        public Task<int> RunInteractiveAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+            terminal.RunAttachedAsync(new ContainerSpec(spec.ImageReference, $"scc-signin-{spec.ProviderId}-{Guid.NewGuid():N}"[..40])
+            {
+                Command = argv,
+                Mounts = [MountSpec.Volume(spec.DataVolumeName, spec.DataMountPath)],
+                Labels = new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Role] = "sign-in" },
+                CapDrop = SandboxPlanBuilder.CapDrop,
+                SecurityOptions = SandboxPlanBuilder.SecurityOptions,
+            }, cancellationToken);
+    }
+}

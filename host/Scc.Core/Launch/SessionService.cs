@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scc.Core.Audit;
+using Scc.Core.Errors;
+using Scc.Core.Runtime;
+
+namespace Scc.Core.Launch;
+
+internal sealed record SessionInfo(string SessionId, string Provider, string Workspace, string Container, string State, bool Running, DateTimeOffset Created);
+
+internal sealed record PruneResult(IReadOnlyList<string> Containers, IReadOnlyList<string> Networks);
+
+/// <summary>
+/// Sessions are the containers labelled <c>scc.managed</c> with role <c>agent</c>. Stopping one records
+/// <c>launch.stopped</c>, moves the container's <c>safety.check</c> events into the audit log, and removes the
+/// container and everything else labelled with its session (proxy, network).
+/// </summary>
+internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
+{
+    public const string SafetyEventsPath = "/run/scc/audit/safety.jsonl";
+
+    public async Task<IReadOnlyList<SessionInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var containers = await runtime.ListContainersAsync(LabelSelector.Of((SessionLabels.Managed, SessionLabels.ManagedValue), (SessionLabels.Role, "agent")), cancellationToken).ConfigureAwait(false);
+        return [.. containers
+            .Select(c => new SessionInfo(
+                c.Label(SessionLabels.Session) ?? c.Name,
+                c.Label(SessionLabels.Provider) ?? "?",
+                c.Label(SessionLabels.Workspace) ?? "?",
+                c.Name,
+                c.State,
+                c.Running,
+                c.Created))
+            .OrderBy(s => s.Created)];
+    }
+
+    /// <summary>Finds a session by session id, container name, or a unique prefix of either.</summary>
+    public async Task<SessionInfo> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var exact = all.Where(s => s.SessionId == key || s.Container == key).ToList();
+        var matches = exact.Count > 0 ? exact : [.. all.Where(s => s.SessionId.StartsWith(key, StringComparison.Ordinal) || s.Container.StartsWith(key, StringComparison.Ordinal))];
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new NotFoundException($"No session \"{key}\".", "See `scc list`."),
+            _ => throw new UsageException($"\"{key}\" matches {matches.Count} sessions: {string.Join(", ", matches.Select(m => m.SessionId))}.", "Give more of the session id."),
+        };
+    }
+
+    public async Task<IReadOnlyList<SessionInfo>> StopAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var s in all)
+        {
+            await StopAsync(s.Container, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        return all;
+    }
+
+    public async Task StopAsync(string container, string reason, CancellationToken cancellationToken)
+    {
+        var info = await runtime.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            return;
+        }
+
+        var session = info.Label(SessionLabels.Session) ?? info.Name;
+        var events = await CollectSafetyEventsAsync(info.Name, session, cancellationToken).ConfigureAwait(false);
+        events.Add(AuditEvent.Info("launch.stopped", session, new JsonObject
+        {
+            ["session"] = session,
+            ["container"] = info.Name,
+            ["provider"] = info.Label(SessionLabels.Provider),
+            ["workspace"] = info.Label(SessionLabels.Workspace),
+            ["reason"] = reason,
+        }));
+        audit.Append(events);
+        await runtime.StopContainerAsync(info.Name, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        await RemoveSessionResourcesAsync(session, info.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a stopped or crashed container left at this identity, with its session's proxy and network.</summary>
+    public async Task RemoveSessionContainersAsync(SessionIdentity identity, CancellationToken cancellationToken)
+    {
+        foreach (var name in new[] { identity.ContainerName, identity.ProxyContainerName })
+        {
+            if (await runtime.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false) is { } old)
+            {
+                await StopAsync(old.Name, "replaced by a new session", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PruneResult> PruneAsync(bool dryRun, CancellationToken cancellationToken)
+    {
+        var containers = (await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false)).Where(c => !c.Running).ToList();
+        var runningSessions = (await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Running).Select(c => c.Label(SessionLabels.Session)).ToHashSet();
+        var networks = (await runtime.ListNetworksAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
+            .Where(n => !runningSessions.Contains(n.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
+            .ToList();
+        if (!dryRun)
+        {
+            foreach (var c in containers)
+            {
+                if (c.Label(SessionLabels.Role) == "agent")
+                {
+                    await StopAsync(c.Name, "pruned", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await runtime.RemoveContainerAsync(c.Name, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var n in networks)
+            {
+                foreach (var id in n.ContainerIds)
+                {
+                    await runtime.RemoveContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+
+                await runtime.RemoveNetworkAsync(n.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new PruneResult([.. containers.Select(c => c.Name)], [.. networks.Select(n => n.Name)]);
+    }
+
+    private async Task RemoveSessionResourcesAsync(string session, string container, CancellationToken cancellationToken)
+    {
+        await runtime.RemoveContainerAsync(container, cancellationToken).ConfigureAwait(false);
+        foreach (var c in await runtime.ListContainersAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false))
+        {
+            await runtime.RemoveContainerAsync(c.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var n in await runtime.ListNetworksAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false))
+        {
+            await runtime.RemoveNetworkAsync(n.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<AuditEvent>> CollectSafetyEventsAsync(string container, string session, CancellationToken cancellationToken)
+    {
+        var events = new List<AuditEvent>();
+        byte[]? bytes;
+        try
+        {
+            bytes = await runtime.ReadFileAsync(container, SafetyEventsPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException)
+        {
+            return events;
+        }
+
+        if (bytes is null)
+        {
+            return events;
+        }
+
+        foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            JsonObject data;
+            try
+            {
+                data = JsonNode.Parse(line) as JsonObject ?? new JsonObject { ["raw"] = line };
+            }
+            catch (JsonException)
+            {
+                data = new JsonObject { ["raw"] = line, ["problem"] = "not JSON: written by something other than the evaluator" };
+            }
+
+            data["session"] = session;
+            var blocked = data["verdict"]?.ToString() is "block" or "blocked";
+            events.Add(new AuditEvent("safety.check", blocked ? AuditSeverity.Warning : AuditSeverity.Info, data["tool"]?.ToString() ?? "unknown", data));
+        }
+
+        return events;
+    }
+}

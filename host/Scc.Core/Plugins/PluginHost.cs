@@ -1,0 +1,192 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using Scc.Abstractions;
+using Scc.Core.Audit;
+
+namespace Scc.Core.Plugins;
+
+internal interface IPluginPolicySource
+{
+    PluginPolicy GetPolicy();
+}
+
+/// <summary>
+/// Discovers plugin folders, decides each by manifest, ABI range and org policy before loading any code, then
+/// loads the allowed ones, each into its own load context with <c>Scc.Abstractions</c> and the DI abstractions
+/// shared. Every plugin ends in one <see cref="PluginState"/>; nothing a plugin does stops the others.
+/// </summary>
+internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySource policySource, IAuditLog audit)
+{
+    private static readonly Type[] SharedTypes = [typeof(ISccPlugin), typeof(IServiceCollection)];
+
+    public PluginCatalog Load()
+    {
+        var policy = policySource.GetPolicy();
+        var records = new List<PluginRecord>();
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, origin) in Discover())
+        {
+            records.Add(LoadOne(folder, origin, policy, seen));
+        }
+
+        string? auditError = null;
+        try
+        {
+            audit.Append([.. records.Select(ToEvent)]);
+        }
+        catch (AuditWriteException ex)
+        {
+            auditError = ex.Message;
+        }
+
+        return new PluginCatalog(records, auditError);
+    }
+
+    /// <summary>Decides a folder by manifest and policy without loading code (used by install and verify).</summary>
+    public static PluginRecord Inspect(string folder, PluginOrigin origin, PluginPolicy policy)
+    {
+        var id = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        PluginManifest manifest;
+        try
+        {
+            manifest = PluginManifestReader.Read(folder);
+        }
+        catch (ManifestException ex)
+        {
+            return new PluginRecord(id, folder, origin, null, PluginState.Invalid, ex.Message);
+        }
+
+        return Decide(folder, origin, policy, manifest, id) ?? new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.Loaded, null);
+    }
+
+    private IEnumerable<(string Folder, PluginOrigin Origin)> Discover()
+    {
+        foreach (var (root, origin) in new[] { (directories.BuiltIn, PluginOrigin.BuiltIn), (directories.User, PluginOrigin.User) })
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var dir in Directory.EnumerateDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal))
+            {
+                yield return (dir, origin);
+            }
+        }
+    }
+
+    private static PluginRecord LoadOne(string folder, PluginOrigin origin, PluginPolicy policy, Dictionary<string, string> seen)
+    {
+        var inspected = Inspect(folder, origin, policy);
+        if (inspected.Manifest is { } m && seen.TryGetValue(m.Id, out var first))
+        {
+            return inspected with { State = PluginState.Invalid, Reason = $"another plugin with id \"{m.Id}\" is already installed at {first}; remove one of them" };
+        }
+
+        if (inspected.Manifest is not null)
+        {
+            seen[inspected.Manifest.Id] = folder;
+        }
+
+        return inspected.State != PluginState.Loaded ? inspected : LoadCode(inspected);
+    }
+
+    private static PluginRecord? Decide(string folder, PluginOrigin origin, PluginPolicy policy, PluginManifest manifest, string folderName)
+    {
+        if (!string.Equals(manifest.Id, folderName, StringComparison.Ordinal))
+        {
+            return new PluginRecord(folderName, folder, origin, manifest, PluginState.Invalid, $"the manifest id \"{manifest.Id}\" differs from the folder name \"{folderName}\"");
+        }
+
+        if (!manifest.SupportsAbi(AbiVersion.Current))
+        {
+            return new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.Incompatible, $"built for ABI {manifest.AbiMin}..{manifest.AbiMax}, this scc provides ABI {AbiVersion.Current}; install a version of the plugin built for ABI {AbiVersion.Current}");
+        }
+
+        PolicyDecision decision;
+        try
+        {
+            decision = policy.Decide(manifest, origin == PluginOrigin.BuiltIn, () => PluginHasher.Compute(folder));
+        }
+        catch (IOException ex)
+        {
+            return new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.HashMismatch, $"the folder cannot be hashed: {ex.Message}");
+        }
+
+        return decision.Outcome switch
+        {
+            PolicyOutcome.Blocked => new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.Blocked, decision.Reason),
+            PolicyOutcome.HashMismatch => new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.HashMismatch, decision.Reason),
+            _ => File.Exists(Path.Combine(folder, manifest.EntryAssembly))
+                ? null
+                : new PluginRecord(manifest.Id, folder, origin, manifest, PluginState.Invalid, $"the entry assembly {manifest.EntryAssembly} named by the manifest is missing"),
+        };
+    }
+
+    private static PluginRecord LoadCode(PluginRecord record)
+    {
+        var manifest = record.Manifest!;
+        try
+        {
+            var loader = PluginLoader.CreateFromAssemblyFile(Path.Combine(record.Folder, manifest.EntryAssembly), SharedTypes, config => config.IsUnloadable = false);
+            var assembly = loader.LoadDefaultAssembly();
+            var entryTypes = assembly.GetExportedTypes()
+                .Where(t => typeof(ISccPlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+                .ToList();
+            if (entryTypes.Count != 1)
+            {
+                return Fail(record, entryTypes.Count == 0
+                    ? $"no public type in {manifest.EntryAssembly} implements ISccPlugin"
+                    : $"{entryTypes.Count} types in {manifest.EntryAssembly} implement ISccPlugin; exactly one must");
+            }
+
+            var entry = (ISccPlugin)Activator.CreateInstance(entryTypes[0])!;
+            var services = new ServiceCollection();
+            entry.ConfigureServices(services);
+            var provider = services.BuildServiceProvider();
+            var providers = provider.GetServices<IAgentProvider>().ToList();
+            var runners = provider.GetServices<IAgentRunner>().ToList();
+            if (providers.Count != 1 || runners.Count != 1)
+            {
+                return Fail(record, $"registers {providers.Count} providers and {runners.Count} runners; ABI {AbiVersion.Current} needs exactly one of each");
+            }
+
+            var spec = providers[0].Spec;
+            if (!string.Equals(spec.ProviderId, manifest.Id, StringComparison.Ordinal) || !string.Equals(runners[0].ProviderId, manifest.Id, StringComparison.Ordinal))
+            {
+                return Fail(record, $"the provider id \"{spec.ProviderId}\" and runner id \"{runners[0].ProviderId}\" must equal the plugin id \"{manifest.Id}\"");
+            }
+
+            return record with { State = PluginState.Loaded, Reason = null, Provider = providers[0], Runner = runners[0] };
+        }
+        catch (Exception ex)
+        {
+            var inner = ex is TargetInvocationException { InnerException: { } ie } ? ie : ex;
+            return Fail(record, $"{inner.GetType().Name}: {inner.Message}");
+        }
+    }
+
+    private static PluginRecord Fail(PluginRecord record, string reason) => record with { State = PluginState.Failed, Reason = reason };
+
+    private static AuditEvent ToEvent(PluginRecord r)
+    {
+        var data = new JsonObject
+        {
+            ["id"] = r.Id,
+            ["origin"] = PluginRecord.OriginName(r.Origin),
+            ["folder"] = r.Folder,
+            ["version"] = r.Manifest?.Version,
+            ["publisher"] = r.Manifest?.Publisher,
+        };
+        if (r.State == PluginState.Loaded)
+        {
+            return AuditEvent.Info("plugin.loaded", r.Id, data);
+        }
+
+        data["state"] = PluginRecord.StateName(r.State);
+        data["reason"] = r.Reason;
+        return AuditEvent.Warning("plugin.refused", r.Id, data);
+    }
+}

@@ -1,0 +1,58 @@
+namespace Scc.Egress.Tests;
+
+public sealed class SquidAccessLogTests
+{
+    [Fact]
+    public void ParseLine_DeniedRequest_ReturnsAllFields()
+    {
+        var entry = SquidAccessLog.ParseLine("scc1 1764268800.123 TCP_DENIED 403 GET denied.example 80 - 172.30.0.3").ShouldNotBeNull();
+        entry.Time.ShouldBe(DateTimeOffset.FromUnixTimeMilliseconds(1764268800123));
+        entry.SquidStatus.ShouldBe("TCP_DENIED");
+        entry.HttpStatus.ShouldBe(403);
+        entry.Method.ShouldBe("GET");
+        entry.Host.ShouldBe("denied.example");
+        entry.Port.ShouldBe(80);
+        entry.Sni.ShouldBeNull();
+        entry.Client.ShouldBe("172.30.0.3");
+        entry.IsDenied.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("scc1 1764268800.000 TCP_MISS 200 GET allowed.example 80 - 172.30.0.3", false)]
+    [InlineData("scc1 1764268800.000 TCP_TUNNEL 200 CONNECT allowed.example 443 allowed.example 172.30.0.3", false)]
+    [InlineData("scc1 1764268800.000 TCP_MISS 403 GET allowed.example 80 - 172.30.0.3", true)]
+    [InlineData("scc1 1764268800.000 TCP_DENIED 403 CONNECT x.example 22 - 172.30.0.3", true)]
+    [InlineData("scc1 1764268800.000 NONE_NONE 200 CONNECT allowed.example 443 other.example 172.30.0.3", true)]
+    public void IsDenied_ByStatus(string line, bool denied)
+    {
+        SquidAccessLog.ParseLine(line).ShouldNotBeNull().IsDenied.ShouldBe(denied);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("2026/11/27 18:52:07| Starting Squid Cache version 5.7")]
+    [InlineData("scc1 notatime TCP_DENIED 403 GET h 80 - 1.2.3.4")]
+    [InlineData("scc1 1764268800.1 TCP_DENIED 403 GET h 80 -")]
+    [InlineData("scc2 1764268800.1 TCP_DENIED 403 GET h 80 - 1.2.3.4")]
+    [InlineData("scc1 -5 TCP_DENIED 403 GET h 80 - 1.2.3.4")]
+    public void ParseLine_OtherFormats_ReturnsNull(string line)
+    {
+        SquidAccessLog.ParseLine(line).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Denials_MixedLog_ReturnsOnlyDenialsInOrder()
+    {
+        string[] log =
+        [
+            "scc1 1764268800.000 TCP_MISS 200 GET allowed.example 80 - 172.30.0.3",
+            "garbage",
+            "scc1 1764268801.500 TCP_DENIED 403 GET denied.example 80 - 172.30.0.3",
+            "scc1 1764268802.000 TCP_DENIED 403 CONNECT 203.0.113.9 443 - 172.30.0.3",
+        ];
+        SquidAccessLog.Denials(log).ShouldBe([
+            new EgressDenial("denied.example", 80, DateTimeOffset.FromUnixTimeMilliseconds(1764268801500)),
+            new EgressDenial("203.0.113.9", 443, DateTimeOffset.FromUnixTimeMilliseconds(1764268802000)),
+        ]);
+    }
+}
