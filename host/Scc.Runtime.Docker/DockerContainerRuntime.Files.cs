@@ -63,7 +63,34 @@ internal sealed partial class DockerContainerRuntime
                         new ContainerPathStatParameters { Path = containerPath },
                         statOnly: false,
                         cancellationToken).ConfigureAwait(false);
-                    return response.Stream;
+                    if (response.Stream is not { } body)
+                    {
+                        return null;
+                    }
+
+                    // The client's chunked stream fails when a reader asks for exact sub-ranges (TarReader does), so the
+                    // archive is first spooled to a temporary file that deletes itself on close.
+                    await using (body.ConfigureAwait(false))
+                    {
+                        var spool = new FileStream(
+                            Path.Combine(Path.GetTempPath(), $"scc-archive-{Guid.NewGuid():N}.tar"),
+                            FileMode.CreateNew,
+                            FileAccess.ReadWrite,
+                            FileShare.None,
+                            81920,
+                            FileOptions.DeleteOnClose);
+                        try
+                        {
+                            await body.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+                            spool.Position = 0;
+                            return spool;
+                        }
+                        catch
+                        {
+                            await spool.DisposeAsync().ConfigureAwait(false);
+                            throw;
+                        }
+                    }
                 }
                 catch (DockerApiException e) when (IsNotFound(e))
                 {
