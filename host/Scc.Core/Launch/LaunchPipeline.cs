@@ -331,6 +331,9 @@ internal sealed class LaunchPipeline(
         try
         {
             await runtime.WriteFilesAsync(name, PolicyDirectory, [new ContainerFile(PolicyFile, Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll)], cancellationToken).ConfigureAwait(false);
+
+            // The wrappers run as the agent and append their safety.check events here, whatever uid the agent has.
+            await runtime.WriteFilesAsync(name, "/", [ContainerFile.Folder(SessionService.SafetyEventsPath[1..SessionService.SafetyEventsPath.LastIndexOf('/')], plan.Sandbox.AgentUid, plan.Sandbox.AgentGid, PrivateFolder)], cancellationToken).ConfigureAwait(false);
             var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
             var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
             var files = new List<ContainerFile>();
