@@ -71,9 +71,13 @@ internal static partial class CommandEvaluator
         foreach (var a in cmd.Assignments.Concat(cmd.Words.Skip(1).Where(w => cmd.Words[0].Text is "export" or "declare" or "typeset" or "local" or "readonly")))
         {
             var eq = a.Text.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && ctx.AssignedValues.Count < 1024)
+            var value = eq > 0 ? a.Text[(eq + 1)..] : string.Empty;
+
+            // x=$(git rev-parse HEAD) holds the output, not a command line: only literal text can become a command.
+            var isOutput = a.IsDynamic && (value.StartsWith("$(", StringComparison.Ordinal) || value.StartsWith('`'));
+            if (eq > 0 && !isOutput && ctx.AssignedValues.Count < 1024)
             {
-                ctx.AssignedValues.Add(a.Text[(eq + 1)..]);
+                ctx.AssignedValues.Add(value);
             }
         }
 
