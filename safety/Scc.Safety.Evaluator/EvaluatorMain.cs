@@ -31,8 +31,8 @@ internal static class EvaluatorMain
 
     private static int UsageError(string message)
     {
-        Console.Error.WriteLine("scc-safety-eval: " + message);
-        Console.Error.WriteLine(Usage);
+        Output.Err("scc-safety-eval: " + message);
+        Output.Err(Usage);
         return Block;
     }
 
@@ -102,24 +102,22 @@ internal static class EvaluatorMain
         var verdict = argv is not null ? SafetyEngine.EvaluateArgv(argv, policy) : SafetyEngine.Evaluate(command!, policy);
         if (json)
         {
-            Console.Out.Write(VerdictJson(verdict));
-            Console.Out.Write('\n');
+            Output.Out(VerdictJson(verdict));
         }
         else if (!verdict.Allowed)
         {
-            Console.Out.WriteLine($"blocked: {verdict.Reason} [{verdict.RuleId}]");
+            Output.Out($"blocked: {verdict.Reason} [{verdict.RuleId}]");
         }
         else
         {
             foreach (var w in verdict.Warnings)
             {
-                Console.Out.WriteLine("warning: " + w);
+                Output.Out("warning: " + w);
             }
 
-            Console.Out.WriteLine("allowed");
+            Output.Out("allowed");
         }
 
-        Console.Out.Flush();
         return verdict.Allowed ? Allow : Block;
     }
 
@@ -170,24 +168,24 @@ internal static class EvaluatorMain
         Audit(tool, argv, verdict);
         if (!verdict.Allowed)
         {
-            Console.Error.WriteLine($"scc-safety: blocked: {verdict.Reason} [{verdict.RuleId}]");
+            Output.Err($"scc-safety: blocked: {verdict.Reason} [{verdict.RuleId}]");
             return Block;
         }
 
         foreach (var w in verdict.Warnings)
         {
-            Console.Error.WriteLine("scc-safety: warning: " + w);
+            Output.Err("scc-safety: warning: " + w);
         }
 
         var (path, execArgv) = RealTarget(tool, args.Bytes);
         if (path is null)
         {
-            Console.Error.WriteLine($"scc-safety: blocked: the real {tool} is not installed under {BuildConstants.RealBinDir} [shell.undecidable]");
+            Output.Err($"scc-safety: blocked: the real {tool} is not installed under {BuildConstants.RealBinDir} [shell.undecidable]");
             return Block;
         }
 
         var errno = Native.Exec(Encoding.UTF8.GetBytes(path), execArgv);
-        Console.Error.WriteLine($"scc-safety: blocked: cannot run {path} (errno {errno}) [shell.undecidable]");
+        Output.Err($"scc-safety: blocked: cannot run {path} (errno {errno}) [shell.undecidable]");
         return Block;
     }
 
