@@ -140,6 +140,7 @@ public static class SquidConfigCompiler
         Line(sb, "forwarded_for delete");
         Line(sb, "httpd_suppress_version_string on");
         Line(sb, "shutdown_lifetime 1 seconds");
+        Line(sb, "pinger_enable off");
     }
 
     private static void WriteGroupAcls(StringBuilder sb, PortGroup group, List<string> nameAcls, List<string> ipAcls)

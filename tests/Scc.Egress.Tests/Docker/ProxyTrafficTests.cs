@@ -189,9 +189,11 @@ public sealed class ProxyTrafficTests
 
     private static async Task WaitForProxyAsync(string client, string proxy)
     {
+        // The image's HEALTHCHECK is what the runtime waits for; the client's own connect proves the network path.
         for (var i = 0; i < 60; i++)
         {
-            if ((await ExecAsync(client, "perl", "-e", DirectConnect, "proxy:3128")).ExitCode == 0)
+            var health = (await Docker("inspect", "-f", "{{.State.Health.Status}}", proxy)).Stdout.Trim();
+            if (health == "healthy" && (await ExecAsync(client, "perl", "-e", DirectConnect, "proxy:3128")).ExitCode == 0)
             {
                 return;
             }
