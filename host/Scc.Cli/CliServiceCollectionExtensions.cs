@@ -18,6 +18,11 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<PluginsCommand>(typeof(PluginsListCommand), typeof(PluginsShowCommand), typeof(PluginsInstallCommand), typeof(PluginsRemoveCommand), typeof(PluginsVerifyCommand));
         services.AddTopLevel<ProviderCommand>(typeof(ProviderShowCommand), typeof(ProviderSetCommand));
         services.AddTopLevel<AuditCommand>(typeof(AuditTailCommand), typeof(AuditVerifyCommand));
+        services.AddTopLevel<SetupCommand>();
+        services.AddTopLevel<OrgCommand>(typeof(OrgValidateCommand), typeof(OrgImportCommand), typeof(OrgUpdateCommand), typeof(OrgStatusCommand), typeof(OrgSchemaCommand), typeof(OrgInitCommand));
+        services.AddTopLevel<TeamCommand>(typeof(TeamListCommand), typeof(TeamCurrentCommand), typeof(TeamSwitchCommand), typeof(TeamInfoCommand));
+        services.AddTopLevel<ConfigCommand>(typeof(ConfigExplainCommand), typeof(ConfigValidateCommand));
+        services.AddTopLevel<InitCommand>();
         return services;
     }
 
