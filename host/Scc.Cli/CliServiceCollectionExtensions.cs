@@ -27,6 +27,11 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<PruneCommand>();
         services.AddTopLevel<DoctorCommand>();
         services.AddTopLevel<ImagesCommand>(typeof(ImagesBuildCommand), typeof(ImagesListCommand));
+        services.AddTopLevel<SetupCommand>();
+        services.AddTopLevel<OrgCommand>(typeof(OrgValidateCommand), typeof(OrgImportCommand), typeof(OrgUpdateCommand), typeof(OrgStatusCommand), typeof(OrgSchemaCommand), typeof(OrgInitCommand));
+        services.AddTopLevel<TeamCommand>(typeof(TeamListCommand), typeof(TeamCurrentCommand), typeof(TeamSwitchCommand), typeof(TeamInfoCommand));
+        services.AddTopLevel<ConfigCommand>(typeof(ConfigExplainCommand), typeof(ConfigValidateCommand));
+        services.AddTopLevel<InitCommand>();
         return services;
     }
 
