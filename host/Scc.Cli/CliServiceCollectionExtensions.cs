@@ -26,6 +26,7 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<StopCommand>();
         services.AddTopLevel<PruneCommand>();
         services.AddTopLevel<DoctorCommand>();
+        services.AddTopLevel<EgressCommand>(typeof(EgressShowCommand), typeof(EgressTestCommand));
         services.AddTopLevel<ImagesCommand>(typeof(ImagesBuildCommand), typeof(ImagesListCommand));
         services.AddTopLevel<SetupCommand>();
         services.AddTopLevel<OrgCommand>(typeof(OrgValidateCommand), typeof(OrgImportCommand), typeof(OrgUpdateCommand), typeof(OrgStatusCommand), typeof(OrgSchemaCommand), typeof(OrgInitCommand));

@@ -40,7 +40,8 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
                 SecurityOptions = ["no-new-privileges:true"],
                 PidsLimit = 256,
                 MemoryBytes = 512L * 1024 * 1024,
-                Mounts = [MountSpec.Tmpfs(EgressProxyContract.StateDirectory), MountSpec.Tmpfs("/var/spool/squid"), MountSpec.Tmpfs("/tmp")],
+                // The image prepares its state, spool and log folders for the squid user; only /tmp is a tmpfs.
+                Mounts = [MountSpec.Tmpfs("/tmp")],
             };
             await runtime.CreateContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
             await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
