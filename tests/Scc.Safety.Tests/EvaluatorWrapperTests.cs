@@ -41,7 +41,9 @@ public sealed class EvaluatorWrapperTests : IClassFixture<EvaluatorFixture>
         foreach (var tool in (string[])["git", "curl"])
         {
             var script = Path.Combine(Real, tool);
-            File.WriteAllText(script, $"#!/bin/sh\nprintf '%s\\n' \"{tool}\" \"$@\" > {Marker}\necho real-{tool}-ran\n");
+            // The wrapper asks the real git for stored aliases: the fake answers with the machine's git.
+            File.WriteAllText(script, "#!/bin/sh\ncase \" $* \" in *\" config --null --get-regexp \"*) exec git \"$@\";; esac\n"
+                + $"printf '%s\\n' \"{tool}\" \"$@\" > {Marker}\necho real-{tool}-ran\n");
             File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         }
 
@@ -152,6 +154,23 @@ public sealed class EvaluatorWrapperTests : IClassFixture<EvaluatorFixture>
         });
         r.ExitCode.ShouldBe(2);
         r.Stderr.ShouldContain("[git.force_push]");
+    }
+
+    [SkippableFact]
+    public void Wrapper_AliasOrForcingRefspecInRepositoryConfig_Blocks()
+    {
+        Setup();
+        var repo = Path.Combine(Root, "repo");
+        Directory.CreateDirectory(repo);
+        EvaluatorFixture.Run("git", ["-C", repo, "init", "-q"]).ExitCode.ShouldBe(0);
+        EvaluatorFixture.Run("git", ["-C", repo, "config", "alias.p", "push --force"]).ExitCode.ShouldBe(0);
+        var alias = Tool("git", "-C", repo, "p", "origin", "main");
+        alias.ExitCode.ShouldBe(2);
+        alias.Stderr.ShouldContain("[git.force_push]");
+        Tool("git", "-C", repo, "push", "origin", "main").ExitCode.ShouldBe(0);
+        EvaluatorFixture.Run("git", ["-C", repo, "config", "remote.origin.push", "+refs/heads/*:refs/heads/*"]).ExitCode.ShouldBe(0);
+        Tool("git", "-C", repo, "push").ExitCode.ShouldBe(2);
+        File.ReadAllText(Marker).ShouldBe("git\n-C\n" + repo + "\npush\norigin\nmain\n");
     }
 
     [SkippableFact]

@@ -68,6 +68,11 @@ internal static partial class CommandEvaluator
     // `export GIT_CONFIG_PARAMETERS=…` or a bare `GIT_CONFIG_COUNT=1` changes every later git of the script.
     private static void CollectSessionEnv(ShellCommand cmd, EvalContext ctx)
     {
+        if (cmd.Assignments.Count == 0 && (cmd.Words.Count == 0 || cmd.Words[0].Text is not ("export" or "declare" or "typeset" or "local" or "readonly")))
+        {
+            return;
+        }
+
         foreach (var a in cmd.Assignments.Concat(cmd.Words.Skip(1).Where(w => cmd.Words[0].Text is "export" or "declare" or "typeset" or "local" or "readonly")))
         {
             var eq = a.Text.IndexOf('=', StringComparison.Ordinal);
