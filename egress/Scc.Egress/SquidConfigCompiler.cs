@@ -137,6 +137,8 @@ public static class SquidConfigCompiler
         Line(sb, "pid_filename none");
         Line(sb, "coredump_dir /var/spool/squid");
         Line(sb, "cache deny all");
+        // Squid's 16 KB default throttles large downloads (package installs) to a fraction of the link.
+        Line(sb, "read_ahead_gap 1 MB");
         Line(sb, "forwarded_for delete");
         Line(sb, "httpd_suppress_version_string on");
         Line(sb, "shutdown_lifetime 1 seconds");

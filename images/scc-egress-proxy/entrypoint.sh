@@ -29,7 +29,7 @@ fi
 # start is enough, and no key material exists in the image or the repository.
 if [ ! -s "$cert" ] || [ ! -s "$key" ]; then
     umask 077
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=scc-egress-proxy" \
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "/CN=scc-egress-proxy" \
         -keyout "$key" -out "$cert" >/dev/null 2>&1 || { log "error: could not generate the bump certificate in $state"; exit 70; }
 fi
 
