@@ -131,7 +131,7 @@ public static class SquidConfigCompiler
 
     private static void WriteService(StringBuilder sb, SquidCompileOptions options)
     {
-        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; nothing is ever decrypted\n");
+        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; allowed TLS is never decrypted\n");
         Line(sb, $"http_port {options.ListenPort} ssl-bump tls-cert={options.CertificatePath} tls-key={options.KeyPath} generate-host-certificates=off");
         Line(sb, "visible_hostname scc-egress-proxy");
         Line(sb, "pid_filename none");

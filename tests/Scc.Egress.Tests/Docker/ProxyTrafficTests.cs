@@ -121,7 +121,14 @@ public sealed class ProxyTrafficTests
             tlsLiteral.Output.ShouldNotContain("CN = tls", customMessage: tlsLiteral.Output);
 
             // The host reads denials from the mounted log; the same lines reach `docker logs`.
-            var lines = await ReadLogAsync(Path.Combine(logs.FullName, "access.log"), 8);
+            var accessLog = Path.Combine(logs.FullName, "access.log");
+            var lines = await ReadLogAsync(accessLog, 8);
+            if (!OperatingSystem.IsWindows())
+            {
+                // scc reads it as the invoking user, not as the proxy's uid 13.
+                File.GetUnixFileMode(accessLog).HasFlag(UnixFileMode.OtherRead).ShouldBeTrue();
+            }
+
             var denials = SquidAccessLog.Denials(lines);
             denials.ShouldContain(d => d.Host == "denied" && d.Port == 80, string.Join('\n', lines));
             denials.ShouldContain(d => d.Host == allowedIp && d.Port == 80);
