@@ -131,12 +131,14 @@ public static class SquidConfigCompiler
 
     private static void WriteService(StringBuilder sb, SquidCompileOptions options)
     {
-        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; nothing is ever decrypted\n");
+        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; allowed TLS is never decrypted\n");
         Line(sb, $"http_port {options.ListenPort} ssl-bump tls-cert={options.CertificatePath} tls-key={options.KeyPath} generate-host-certificates=off");
         Line(sb, "visible_hostname scc-egress-proxy");
         Line(sb, "pid_filename none");
         Line(sb, "coredump_dir /var/spool/squid");
         Line(sb, "cache deny all");
+        // Squid's 16 KB default throttles large downloads (package installs) to a fraction of the link.
+        Line(sb, "read_ahead_gap 1 MB");
         Line(sb, "forwarded_for delete");
         Line(sb, "httpd_suppress_version_string on");
         Line(sb, "shutdown_lifetime 1 seconds");

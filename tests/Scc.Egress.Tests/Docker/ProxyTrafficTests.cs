@@ -63,8 +63,13 @@ public sealed class ProxyTrafficTests
                 File.SetUnixFileMode(logs.FullName, (UnixFileMode)0x1FF);
             }
 
+            // Run exactly as docs/egress.md tells the runtime to: read-only, no capabilities, tmpfs for state.
             var proxy = await StartAsync(run, "proxy", inside,
-                ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro", "-v", $"{logs.FullName}:{EgressProxyContract.LogDirectory}"]);
+            [
+                "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--tmpfs", $"{EgressProxyContract.StateDirectory}:uid=13,gid=13,mode=0700", "--tmpfs", "/var/spool/squid:uid=13,gid=13", "--tmpfs", "/tmp",
+                "-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro", "-v", $"{logs.FullName}:{EgressProxyContract.LogDirectory}",
+            ]);
             (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
             var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
             await WaitForProxyAsync(client, proxy);
@@ -116,7 +121,14 @@ public sealed class ProxyTrafficTests
             tlsLiteral.Output.ShouldNotContain("CN = tls", customMessage: tlsLiteral.Output);
 
             // The host reads denials from the mounted log; the same lines reach `docker logs`.
-            var lines = await ReadLogAsync(Path.Combine(logs.FullName, "access.log"), 8);
+            var accessLog = Path.Combine(logs.FullName, "access.log");
+            var lines = await ReadLogAsync(accessLog, 8);
+            if (!OperatingSystem.IsWindows())
+            {
+                // scc reads it as the invoking user, not as the proxy's uid 13.
+                File.GetUnixFileMode(accessLog).HasFlag(UnixFileMode.OtherRead).ShouldBeTrue();
+            }
+
             var denials = SquidAccessLog.Denials(lines);
             denials.ShouldContain(d => d.Host == "denied" && d.Port == 80, string.Join('\n', lines));
             denials.ShouldContain(d => d.Host == allowedIp && d.Port == 80);
