@@ -173,6 +173,8 @@ internal sealed partial class DockerContainerRuntime
             CapDrop = [.. spec.CapDrop],
             CapAdd = [.. spec.CapAdd],
             SecurityOpt = [.. spec.SecurityOptions],
+            DNS = spec.Dns.Count > 0 ? [.. spec.Dns] : null!,
+            DNSOptions = spec.DnsOptions.Count > 0 ? [.. spec.DnsOptions] : null!,
             PidsLimit = spec.PidsLimit,
             Memory = spec.MemoryBytes ?? 0,
 

@@ -23,6 +23,24 @@ internal sealed partial class DockerContainerRuntime
             },
             cancellationToken);
 
+    public Task<VolumeInfo?> InspectVolumeAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync<VolumeInfo?>(
+            "inspect the volume",
+            name,
+            async c =>
+            {
+                try
+                {
+                    var v = await c.Volumes.InspectAsync(name, cancellationToken).ConfigureAwait(false);
+                    return new VolumeInfo(v.Name, Labels(v.Labels), v.CreatedAt);
+                }
+                catch (DockerApiException e) when (IsNotFound(e))
+                {
+                    return null;
+                }
+            },
+            cancellationToken);
+
     public Task RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
         CallAsync(
             "remove the volume",

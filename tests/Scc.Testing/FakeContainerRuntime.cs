@@ -163,6 +163,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
             return name;
         });
 
+    public Task<VolumeInfo?> InspectVolumeAsync(string name, CancellationToken cancellationToken) =>
+        Run($"inspect-volume {name}", () => Volumes.GetValueOrDefault(name));
+
     public Task RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
         Run($"remove-volume {name}", () => Volumes.Remove(name));
 

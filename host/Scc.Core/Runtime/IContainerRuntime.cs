@@ -71,6 +71,9 @@ internal interface IVolumeStore
     /// <summary>Creates the volume when missing (labels apply only on creation). Returns its name.</summary>
     Task<string> EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
 
+    /// <summary>Null when no volume has that name (asking never creates it, unlike mounting it).</summary>
+    Task<VolumeInfo?> InspectVolumeAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>A volume that does not exist is not an error.</summary>
     Task RemoveVolumeAsync(string name, CancellationToken cancellationToken);
 

@@ -98,6 +98,15 @@ internal sealed record ContainerSpec(string Image, string Name)
     /// <summary>Extra names other containers on the same user network can use for this one.</summary>
     public IReadOnlyList<string> NetworkAliases { get; init; } = [];
 
+    /// <summary>
+    /// Upstream resolvers for the engine's DNS (on a user network the container still asks the engine's embedded
+    /// resolver, which answers container names itself and forwards the rest here). Empty: the engine's default.
+    /// </summary>
+    public IReadOnlyList<string> Dns { get; init; } = [];
+
+    /// <summary>Resolver options written to the container's resolv.conf (<c>timeout:1</c>, …).</summary>
+    public IReadOnlyList<string> DnsOptions { get; init; } = [];
+
     public IReadOnlyList<string> CapDrop { get; init; } = [];
 
     public IReadOnlyList<string> CapAdd { get; init; } = [];

@@ -25,6 +25,16 @@ internal static class SandboxPlanBuilder
     /// <summary>no-new-privileges: a setuid binary (su, sudo, passwd) cannot raise the agent's privileges.</summary>
     public static readonly IReadOnlyList<string> SecurityOptions = ["no-new-privileges:true"];
 
+    /// <summary>
+    /// Enforced mode's resolver: the engine's embedded DNS still answers container names (the proxy's alias), but
+    /// forwards every other name to 127.0.0.1 inside the container, where nothing listens (binding port 53 needs a
+    /// capability the agent lacks). So the agent cannot resolve external names, and a DNS query cannot carry data out.
+    /// Short timeouts make such lookups fail in about a second instead of twenty.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EnforcedDns = ["127.0.0.1"];
+
+    public static readonly IReadOnlyList<string> EnforcedDnsOptions = ["timeout:1", "attempts:1"];
+
     /// <summary>The main process keeps the container up; the agent itself runs as an exec so `scc exec` and attach work alike.</summary>
     public static readonly IReadOnlyList<string> KeepAlive = ["sleep", "infinity"];
 
@@ -111,6 +121,8 @@ internal static class SandboxPlanBuilder
             Entrypoint = [],
             Mounts = mounts,
             Networks = networks,
+            Dns = request.Network.Mode == SandboxNetworkMode.Enforced ? EnforcedDns : [],
+            DnsOptions = request.Network.Mode == SandboxNetworkMode.Enforced ? EnforcedDnsOptions : [],
             CapDrop = CapDrop,
             CapAdd = CapAdd,
             SecurityOptions = SecurityOptions,

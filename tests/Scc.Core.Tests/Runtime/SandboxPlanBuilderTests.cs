@@ -143,6 +143,7 @@ public sealed class SandboxPlanBuilderTests
         var c = SandboxPlanBuilder.Build(Request()).Container;
 
         c.Networks.ShouldBeEmpty();
+        c.Dns.ShouldBeEmpty();
         c.Environment.Keys.ShouldNotContain("HTTP_PROXY");
     }
 
@@ -158,6 +159,8 @@ public sealed class SandboxPlanBuilderTests
         var c = SandboxPlanBuilder.Build(Request(network: SandboxNetwork.Enforced("scc-net-1", "http://proxy:3128"))).Container;
 
         c.Networks.ShouldBe(["scc-net-1"]);
+        c.Dns.ShouldBe(["127.0.0.1"]);
+        c.DnsOptions.ShouldBe(["timeout:1", "attempts:1"]);
         c.Environment["HTTP_PROXY"].ShouldBe("http://proxy:3128");
         c.Environment["HTTPS_PROXY"].ShouldBe("http://proxy:3128");
         c.Environment["http_proxy"].ShouldBe("http://proxy:3128");

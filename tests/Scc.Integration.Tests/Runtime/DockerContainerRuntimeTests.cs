@@ -115,8 +115,10 @@ public sealed class DockerContainerRuntimeTests(DockerTestEngine engine) : IClas
         var name = engine.Name("vol");
         var labels = new Dictionary<string, string>(engine.Labels) { ["scc.provider"] = "test" };
 
+        (await engine.Runtime.InspectVolumeAsync(name, None)).ShouldBeNull();
         (await engine.Runtime.EnsureVolumeAsync(name, labels, None)).ShouldBe(name);
         (await engine.Runtime.EnsureVolumeAsync(name, labels, None)).ShouldBe(name);
+        (await engine.Runtime.InspectVolumeAsync(name, None))!.Labels["scc.provider"].ShouldBe("test");
 
         var listed = await engine.Runtime.ListVolumesAsync(LabelSelector.Of((DockerTestEngine.TestLabel, engine.RunId), ("scc.provider", "test")), None);
         listed.Select(v => v.Name).ShouldContain(name);

@@ -88,7 +88,28 @@ public sealed class SandboxOwnershipTests(DockerTestEngine engine) : IClassFixtu
         escape.StandardOutput.ShouldBe("0\n");
     }
 
-    private async Task<(string Container, SandboxContainerPlan Plan)> StartSandboxAsync(string workspace, WorkspaceOwner owner, SandboxLimits? limits = null)
+    [SkippableFact]
+    public async Task Sandbox_Enforced_ResolvesTheProxyButNoOtherName()
+    {
+        engine.RequireEngine();
+        await EnsureGitImageAsync();
+        var network = await engine.Runtime.CreateNetworkAsync(new NetworkSpec(engine.Name("enf")) { Internal = true, Labels = engine.Labels }, None);
+        await engine.StartIdleContainerAsync(s => s with { Networks = [network.Name], NetworkAliases = ["scc-proxy"] });
+        var canonical = WorkspacePaths.Require(_workspace, "/", "/nonexistent-home", allowSuspicious: false);
+        var (container, plan) = await StartSandboxAsync(
+            canonical, new WorkspaceOwner(1000, 1000), network: SandboxNetwork.Enforced(network.Name, "http://scc-proxy:3128"));
+
+        // Only loopback and the session network see these lookups: the engine forwards unknown names to 127.0.0.1.
+        var lookups = await engine.Runtime.ExecAsync(
+            container,
+            plan.AgentExec with { Argv = ["sh", "-c", "getent hosts scc-proxy >/dev/null && echo proxy; getent hosts exfil.example.invalid || echo no-external; echo \"$HTTPS_PROXY\""] },
+            None);
+
+        lookups.StandardOutput.ShouldBe("proxy\nno-external\nhttp://scc-proxy:3128\n");
+    }
+
+    private async Task<(string Container, SandboxContainerPlan Plan)> StartSandboxAsync(
+        string workspace, WorkspaceOwner owner, SandboxLimits? limits = null, SandboxNetwork? network = null)
     {
         var identity = SessionIdentity.For("test", workspace);
         var volume = await engine.Runtime.EnsureVolumeAsync(engine.Name("data"), engine.Labels, None);
@@ -100,7 +121,7 @@ public sealed class SandboxOwnershipTests(DockerTestEngine engine) : IClassFixtu
             provider,
             new AgentLaunchSpec(["bash"], new Dictionary<string, string>(), "", []),
             owner,
-            SandboxNetwork.None)
+            network ?? SandboxNetwork.None)
         {
             Limits = limits ?? SandboxLimits.Default,
         };
