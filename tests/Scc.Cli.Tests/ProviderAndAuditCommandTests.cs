@@ -39,7 +39,7 @@ public sealed class ProviderAndAuditCommandTests : IDisposable
     public async Task ProviderSet_NotAllowedByOrg_Governance()
     {
         var org = Path.Combine(_env.Root, "org.json");
-        File.WriteAllText(org, """{"security":{"allowed_providers":["claude"]}}""");
+        File.WriteAllText(org, """{"schema_version":"1.0.0","organization":{"name":"Example","id":"example"},"security":{"allowed_providers":["claude"]}}""");
 
         var r = await CliRunner.RunAsync(_env, "--org-config", org, "provider", "set", "codex");
 

@@ -102,7 +102,7 @@ public sealed class OrgConfigLoaderTests
         var config = OrgConfigLoader.Parse(Text, "o.json").GetOrThrow();
 
         config.Security.AllowedProviders.ShouldBe(["prov-a"]);
-        config.Security.ProviderPlugins.Allow.Single().Publisher.ShouldBe("Acme");
+        config.Security.ProviderPlugins.Allow!.Single().Publisher.ShouldBe("Acme");
         config.Security.ProviderPlugins.Block.ShouldBe(["evil.*"]);
         config.Security.SafetyNet!.Rules!["block_gc_prune"].ShouldBeFalse();
         config.Defaults.Egress!.PrivateNetworks.ShouldBe(["10.1.0.0/16"]);
