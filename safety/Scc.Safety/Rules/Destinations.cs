@@ -95,8 +95,15 @@ internal static class Destinations
             return true;
         }
 
-        foreach (var p in policy.AllowedDestinations)
+        foreach (var raw in policy.AllowedDestinations)
         {
+            // Policies built in code (not loaded) may carry any case or a trailing dot.
+            var p = NormalizePattern(raw);
+            if (p is null)
+            {
+                continue;
+            }
+
             if (p.StartsWith("*.", StringComparison.Ordinal))
             {
                 if (h.Length > p.Length - 1 && h.EndsWith(p.AsSpan(1), StringComparison.Ordinal))
