@@ -68,7 +68,7 @@ internal static class Destinations
     public static bool IsLoopback(string host)
     {
         var h = NormalizeHost(host);
-        if (h == "localhost" || h.EndsWith(".localhost", StringComparison.Ordinal) || h == "::1" || h == "0:0:0:0:0:0:0:1")
+        if (h is "localhost" or "::1" or "0:0:0:0:0:0:0:1" or "0.0.0.0" || h.EndsWith(".localhost", StringComparison.Ordinal))
         {
             return true;
         }
