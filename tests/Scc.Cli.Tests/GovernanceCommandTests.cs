@@ -232,6 +232,10 @@ public sealed class GovernanceCommandTests : IDisposable
         r.ExitCode.ShouldBe(6);
         r.Err.ShouldContain("extra@m");
         r.Err.ShouldContain("allow_project_overrides");
+        var audit = await CliRunner.RunAsync(_env, "audit", "tail", "--json");
+        var violation = JsonNode.Parse(audit.Out)!["data"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "config.violation")!;
+        violation["data"]!["item"]!.GetValue<string>().ShouldBe("extra@m");
+        violation["data"]!["outcome"]!.GetValue<string>().ShouldBe("denied");
     }
 
     [Fact]
