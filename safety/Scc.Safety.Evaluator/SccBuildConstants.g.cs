@@ -1,7 +1,7 @@
 namespace Scc.Safety.Evaluator;
 internal static class BuildConstants
 {
-public const string RealBinDir = "/usr/libexec/scc/real";
-public const string PolicyPath = "/etc/scc/safety-policy.json";
-public const string AuditDir = "/run/scc/audit";
+public const string RealBinDir = "/tmp/scc-safety-evaltest/real";
+public const string PolicyPath = "/tmp/scc-safety-evaltest/policy.json";
+public const string AuditDir = "/tmp/scc-safety-evaltest/audit";
 }

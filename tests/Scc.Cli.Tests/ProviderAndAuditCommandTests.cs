@@ -53,6 +53,7 @@ public sealed class ProviderAndAuditCommandTests : IDisposable
     [Fact]
     public async Task ProviderShow_NoRuntime_AuthUnknownHonestly()
     {
+        _env["DOCKER_HOST"] = $"unix://{_env.Root}/no-engine.sock";
         var r = await CliRunner.RunAsync(_env, "provider", "show", "--json");
 
         r.ExitCode.ShouldBe(0, r.Err);
