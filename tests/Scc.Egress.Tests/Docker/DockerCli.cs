@@ -102,7 +102,11 @@ internal static class DockerCli
         }
     }
 
-    public static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
+    // [CallerFilePath] is filled in at the call site, so it is captured here, in this file, not in a parameter
+    // of RepositoryRoot that other files would fill with their own path.
+    public static string RepositoryRoot() => RootFrom();
+
+    private static string RootFrom([CallerFilePath] string thisFile = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
 
     private static async Task<string?> PrepareAsync()
