@@ -13,8 +13,11 @@ internal static class GoldenFile
     // (Docker/) get the same directory.
     public static string Directory() => DirectoryFrom();
 
-    private static string DirectoryFrom([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
+    private static string DirectoryFrom([CallerFilePath] string thisFile = "")
+    {
+        var fromSource = Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
+        return System.IO.Directory.Exists(fromSource) ? fromSource : Path.Combine(Docker.DockerCli.RepositoryRoot(), "tests", "Scc.Egress.Tests", "Golden");
+    }
 
     public static void Verify(string name, string actual)
     {
