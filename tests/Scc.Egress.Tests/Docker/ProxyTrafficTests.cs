@@ -97,6 +97,12 @@ public sealed class ProxyTrafficTests
             var allowed8080 = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://allowed:8080/", "allowed:8080");
             allowed8080.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: allowed8080.Output);
 
+            // An allowed CONNECT (alt:8080 is a named port, so CONNECT is allowed there) still carries only TLS:
+            // plain bytes in the tunnel are refused, never relayed to the plain HTTP server behind it.
+            var plainTunnel = await ExecAsync(client, "perl", "-e", ProxyRequest, "CONNECT", "alt:8080", "alt:8080");
+            plainTunnel.Stdout.ShouldStartWith("HTTP/1.1 200", customMessage: plainTunnel.Output);
+            plainTunnel.Stdout.ShouldNotContain("alt-ok", customMessage: plainTunnel.Output);
+
             // A name not on the list: 403 from the proxy, and the server never sees it.
             var denied = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://denied/", "denied");
             denied.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: denied.Output);
@@ -151,6 +157,8 @@ public sealed class ProxyTrafficTests
             denials.ShouldContain(d => d.Host == "allowed" && d.Port == 22);
             denials.ShouldContain(d => d.Host == "allowed" && d.Port == 80 && lines.Any(l => l.Contains(" CONNECT allowed 80 ", StringComparison.Ordinal)));
             denials.ShouldContain(d => d.Host == tlsIp && d.Port == 443);
+            denials.ShouldContain(d => d.Host == "alt" && d.Port == 8080);
+            lines.ShouldNotContain(l => l.Contains(" 127.0.0.1", StringComparison.Ordinal), "health checks must stay out of the access log");
             SquidAccessLog.Parse(lines).Where(e => e.Method == "GET" && e.Host == "allowed" && e.Port == 80).ShouldAllBe(e => !e.IsDenied);
             SquidAccessLog.Parse(lines).Where(e => e.Host == "tls" && e.Sni == "tls").ShouldAllBe(e => !e.IsDenied);
             denials.ShouldAllBe(d => Math.Abs((DateTimeOffset.UtcNow - d.Time).TotalMinutes) < 10);
