@@ -25,8 +25,9 @@ public enum DestinationKind
 /// </summary>
 public sealed record EgressDestination(DestinationKind Kind, string Host, int? Port)
 {
-    /// <summary>The parsed address of an <see cref="DestinationKind.IpAddress"/> destination.</summary>
-    public IPAddress? Address => Kind == DestinationKind.IpAddress ? IPAddress.Parse(Host) : null;
+    /// <summary>The parsed address of an <see cref="DestinationKind.IpAddress"/> destination, else null. A method,
+    /// not a property, so serializing a destination (<c>scc egress show --json</c>) never touches IPAddress.</summary>
+    public IPAddress? GetAddress() => Kind == DestinationKind.IpAddress ? IPAddress.Parse(Host) : null;
 
     /// <summary>The canonical text: the key used for de-duplication and what <c>scc egress show</c> prints.</summary>
     public string Canonical => Format(Kind, Host, Port);

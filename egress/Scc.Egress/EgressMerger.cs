@@ -57,7 +57,7 @@ public static class EgressMerger
 
         void Add(EgressDestination destination, string text, EgressSource source, string? viaSet)
         {
-            if (destination.Address is { } address && AddressRanges.Find(address) is { } range
+            if (destination.GetAddress() is { } address && AddressRanges.Find(address) is { } range
                 && !privateNetworks.Any(n => n.Contains(address)))
             {
                 var fix = range.OrgMayAllow

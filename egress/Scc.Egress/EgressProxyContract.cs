@@ -33,4 +33,30 @@ public static class EgressProxyContract
     /// <summary>UID:GID of Debian's squid user (<c>proxy</c>), which the container runs as; a mounted log folder
     /// must be writable by it.</summary>
     public const string ProxyUser = "13:13";
+
+    /// <summary>Network alias the proxy gets on the session's internal network; the agent's proxy URL names it.</summary>
+    public const string NetworkAlias = "scc-egress";
+
+    /// <summary>Folders that must be writable tmpfs mounts (owned by <see cref="ProxyUser"/>) when the proxy runs
+    /// with a read-only root file system, as docs/egress.md recommends.</summary>
+    public static IReadOnlyList<string> WritableTmpfs { get; } = [StateDirectory, "/var/spool/squid", "/tmp"];
+
+    /// <summary>
+    /// The environment the agent container needs so every HTTP client it may run uses the proxy: both spellings
+    /// (curl reads lower case, many others upper case), and empty no-proxy lists so nothing bypasses it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> AgentEnvironment(string proxyHost = NetworkAlias)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(proxyHost);
+        var url = $"http://{proxyHost}:{ListenPort}";
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["HTTP_PROXY"] = url,
+            ["HTTPS_PROXY"] = url,
+            ["http_proxy"] = url,
+            ["https_proxy"] = url,
+            ["NO_PROXY"] = string.Empty,
+            ["no_proxy"] = string.Empty,
+        };
+    }
 }

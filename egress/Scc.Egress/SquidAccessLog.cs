@@ -28,12 +28,13 @@ public sealed record EgressLogEntry(
     /// <summary>
     /// True when the proxy refused the request: an <c>http_access</c> deny (<c>TCP_DENIED</c>, 403, or
     /// <c>ERR_ACCESS_DENIED</c>: a denied CONNECT is logged with status 200 because Squid answers it "established"
-    /// before closing it), or a TLS connection terminated by the SNI check.
+    /// before closing it), a TLS connection terminated by the SNI check, or a tunnel refused because it did not
+    /// carry TLS (<c>ERR_PROTOCOL_UNKNOWN</c>).
     /// </summary>
     public bool IsDenied =>
         SquidStatus.Contains("DENIED", StringComparison.Ordinal)
         || HttpStatus == 403
-        || ErrorCode == "ERR_ACCESS_DENIED"
+        || ErrorCode is "ERR_ACCESS_DENIED" or "ERR_PROTOCOL_UNKNOWN"
         || TlsDecision == "terminate";
 }
 

@@ -115,10 +115,10 @@ public static class SquidConfigCompiler
         var width = policy.Destinations.Count == 0 ? 0 : Math.Min(48, policy.Destinations.Max(d => d.Destination.Canonical.Length));
         foreach (var d in policy.Destinations)
         {
-            sb.Append("#   ").Append(d.Destination.Canonical.PadRight(width)).Append("  ").Append(d.Provenance);
+            sb.Append("#   ").Append(d.Destination.Canonical.PadRight(width)).Append("  ").Append(Comment(d.Provenance));
             if (d.AlsoRequestedBy.Count > 0)
             {
-                sb.Append(" (also ").Append(string.Join(", ", d.AlsoRequestedBy)).Append(')');
+                sb.Append(" (also ").Append(Comment(string.Join(", ", d.AlsoRequestedBy))).Append(')');
             }
 
             sb.Append('\n');
@@ -259,6 +259,17 @@ public static class SquidConfigCompiler
         Line(sb, $"cache_log {options.CacheLogPath}");
         Line(sb, "logfile_rotate 0");
     }
+
+    // Team and provider names come from configuration and plugins; a line break in one would end the comment
+    // and inject a directive, so control characters never reach the file.
+    private static string Comment(string text) =>
+        string.Create(text.Length, text, static (span, t) =>
+        {
+            for (var i = 0; i < t.Length; i++)
+            {
+                span[i] = char.IsControl(t[i]) ? '?' : t[i];
+            }
+        });
 
     private static string WildcardRegex(string domain) => @"\." + domain.Replace(".", @"\.", StringComparison.Ordinal) + "$";
 

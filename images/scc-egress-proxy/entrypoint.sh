@@ -19,7 +19,8 @@ if [ "$#" -gt 0 ] && [ "$1" != "parse" ]; then
     exec "$@"
 fi
 
-if [ ! -r "$config" ]; then
+# -f: Docker mounts a missing host path as an empty directory, which Squid would happily "parse".
+if [ ! -f "$config" ] || [ ! -r "$config" ]; then
     log "error: no proxy config at $config; mount the config compiled by scc there (read-only)"
     exit 78
 fi

@@ -147,4 +147,14 @@ public sealed class EgressMergerTests
         new[] { EgressSource.OrgDefaults, EgressSource.Team("t"), EgressSource.Project, EgressSource.Provider("p"), EgressSource.Set("s") }
             .Select(s => s.ToString()).ShouldBe(["org-defaults", "team:t", "project", "provider:p", "set:s"]);
     }
+
+    [Fact]
+    public void MergeResult_SerializesToJson_ForEgressShow()
+    {
+        // `scc egress show --json` serializes what the merge returns; nothing in it may throw (IPAddress does).
+        var result = EgressMerger.Merge(new([new(EgressSource.Team("web"), ["203.0.113.7", "[2001:db8::1]:8443", "*.example.com"])]));
+        var json = System.Text.Json.JsonSerializer.Serialize(result.Policy.Destinations, new System.Text.Json.JsonSerializerOptions { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() });
+        json.ShouldContain("\"Canonical\":\"[2001:db8::1]:8443\"");
+        json.ShouldContain("\"Provenance\":\"team:web\"");
+    }
 }

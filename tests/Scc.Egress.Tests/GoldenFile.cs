@@ -9,8 +9,15 @@ namespace Scc.Egress.Tests;
 /// </summary>
 internal static class GoldenFile
 {
-    public static string Directory([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
+    // [CallerFilePath] is filled in at the call site; capture it in this file so callers in other folders
+    // (Docker/) get the same directory.
+    public static string Directory() => DirectoryFrom();
+
+    private static string DirectoryFrom([CallerFilePath] string thisFile = "")
+    {
+        var fromSource = Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
+        return System.IO.Directory.Exists(fromSource) ? fromSource : Path.Combine(Docker.DockerCli.RepositoryRoot(), "tests", "Scc.Egress.Tests", "Golden");
+    }
 
     public static void Verify(string name, string actual)
     {

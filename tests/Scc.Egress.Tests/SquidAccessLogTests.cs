@@ -30,6 +30,8 @@ public sealed class SquidAccessLogTests
     [InlineData("scc1 1795806086.941 TCP_DENIED 200 CONNECT 192.168.112.3 443 tls bump ERR_ACCESS_DENIED 192.168.128.2", true)]
     [InlineData("scc1 1795806087.486 NONE_NONE 200 CONNECT tls 443 evil.example terminate - 192.168.128.2", true)]
     [InlineData("scc1 1795806087.000 TCP_MISS 403 GET allowed 80 - - - 192.168.128.2", true)]
+    [InlineData("scc1 1795809041.470 NONE_NONE 200 CONNECT alt 8080 - peek ERR_PROTOCOL_UNKNOWN 192.168.176.3", true)]
+    [InlineData("scc1 1795809039.813 NONE_NONE 0 - - - - - ERR_CLIENT_GONE 127.0.0.1", false)]
     public void IsDenied_BySquidOutcome(string line, bool denied)
     {
         SquidAccessLog.ParseLine(line).ShouldNotBeNull().IsDenied.ShouldBe(denied);

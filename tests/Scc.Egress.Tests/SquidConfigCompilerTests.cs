@@ -137,6 +137,19 @@ public sealed class SquidConfigCompilerTests
     }
 
     [Fact]
+    public void Compile_LayerNameWithLineBreak_CannotInjectDirectives()
+    {
+        var request = new EgressMergeRequest([
+            new(EgressSource.Team("evil\nhttp_access allow all\r"), ["a.example.com"]),
+            new(EgressSource.Provider("p\u0085http_access allow all"), ["a.example.com"]),
+        ]);
+        var config = SquidConfigCompiler.Compile(EgressMerger.Merge(request).Policy);
+        config.Split('\n').ShouldNotContain("http_access allow all");
+        config.ShouldNotContain('\r');
+        config.ShouldContain("#   a.example.com  team:evil?http_access allow all? (also provider:p?http_access allow all)\n");
+    }
+
+    [Fact]
     public void Compile_UnexpandedSetReference_Throws()
     {
         var policy = new EgressPolicy([new EffectiveDestination(new EgressDestination(DestinationKind.SetReference, "x", null), EgressSource.Project, null, [])], []);

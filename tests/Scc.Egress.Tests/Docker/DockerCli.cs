@@ -102,8 +102,30 @@ internal static class DockerCli
         }
     }
 
-    public static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+    // [CallerFilePath] is filled in at the call site, so it is captured here, in this file, not in a parameter
+    // of RepositoryRoot that other files would fill with their own path.
+    public static string RepositoryRoot() => RootFrom();
+
+    private static string RootFrom([CallerFilePath] string thisFile = "")
+    {
+        var fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+        if (File.Exists(Path.Combine(fromSource, "Scc.sln")))
+        {
+            return fromSource;
+        }
+
+        // Source paths can be mapped away (ContinuousIntegrationBuild / PathMap); the test binaries live inside
+        // the repository, so walk up from them.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Scc.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (Scc.sln)");
+    }
 
     private static async Task<string?> PrepareAsync()
     {

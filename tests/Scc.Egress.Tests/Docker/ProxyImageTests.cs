@@ -20,9 +20,13 @@ public sealed partial class ProxyImageTests
     {
         await DockerCli.RequireProxyImageAsync();
         var path = Path.Combine(GoldenFile.Directory(), name);
+        File.Exists(path).ShouldBeTrue(path); // docker would mount a missing path as an empty directory
         var result = await DockerCli.RunAsync(["run", "--rm", "--label", DockerCli.TestLabel + "=parse", "-v", $"{path}:{EgressProxyContract.ConfigPath}:ro", DockerCli.Image, "parse"], TimeSpan.FromSeconds(60));
 
         result.ExitCode.ShouldBe(0, result.Output);
+        // Proof that Squid read this file: it echoes each directive it processes.
+        result.Output.ShouldContain("Processing: http_access deny all");
+        result.Output.ShouldContain("Processing: logformat scc scc1 ");
         var complaints = result.Output.Split('\n')
             .Where(l => Complaint().IsMatch(l) && !HarmlessWarnings.Any(h => l.Contains(h, StringComparison.Ordinal)))
             .ToList();
@@ -54,6 +58,23 @@ public sealed partial class ProxyImageTests
         var result = await DockerCli.RunAsync(["run", "--rm", "--label", DockerCli.TestLabel + "=parse", DockerCli.Image], TimeSpan.FromSeconds(60));
         result.ExitCode.ShouldBe(78);
         result.Stderr.ShouldContain("no proxy config at /etc/scc-egress/squid.conf");
+    }
+
+    [SkippableFact]
+    public async Task Entrypoint_DirectoryInsteadOfConfig_FailsWithMessage()
+    {
+        // What a typo in the host path produces: Docker creates an empty directory and mounts it.
+        await DockerCli.RequireProxyImageAsync();
+        var dir = Directory.CreateTempSubdirectory("scc-egress-notafile-");
+        try
+        {
+            var result = await DockerCli.RunAsync(["run", "--rm", "--label", DockerCli.TestLabel + "=parse", "-v", $"{dir.FullName}:{EgressProxyContract.ConfigPath}:ro", DockerCli.Image, "parse"], TimeSpan.FromSeconds(60));
+            result.ExitCode.ShouldBe(78, result.Output);
+        }
+        finally
+        {
+            dir.Delete();
+        }
     }
 
     [GeneratedRegex("WARNING|ERROR|FATAL|Bungled", RegexOptions.IgnoreCase)]

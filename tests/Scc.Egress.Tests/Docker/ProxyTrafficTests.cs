@@ -10,8 +10,8 @@ public sealed class ProxyTrafficTests
 {
     // perl-base is in every Debian image, so the servers and the client need no extra packages.
     private const string HttpServer = """
-        use IO::Socket::INET; my $body = $ARGV[0];
-        my $s = IO::Socket::INET->new(LocalPort => 80, Listen => 16, ReuseAddr => 1) or die "listen: $!";
+        use IO::Socket::INET; my $body = $ARGV[0]; my $port = $ARGV[1] || 80;
+        my $s = IO::Socket::INET->new(LocalPort => $port, Listen => 16, ReuseAddr => 1) or die "listen: $!";
         while (my $c = $s->accept) { while (my $l = <$c>) { last if $l =~ /^\r?$/ }
           print $c "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " . length($body) . "\r\nConnection: close\r\n\r\n$body"; close $c }
         """;
@@ -47,12 +47,14 @@ public sealed class ProxyTrafficTests
 
             await StartAsync(run, "allowed", outside, ["--user", "0"], "perl", "-e", HttpServer, "allowed-ok");
             await StartAsync(run, "denied", outside, ["--user", "0"], "perl", "-e", HttpServer, "denied-ok");
+            await StartAsync(run, "wild", outside, ["--user", "0", "--network-alias", "api.wild.test", "--network-alias", "wild.test"], "perl", "-e", HttpServer, "wild-ok");
+            await StartAsync(run, "alt", outside, ["--user", "0"], "perl", "-e", HttpServer, "alt-ok", "8080");
             await StartAsync(run, "tls", outside, ["--user", "0"], "sh", "-c",
                 "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=tls -keyout /tmp/k -out /tmp/c 2>/dev/null && exec openssl s_server -quiet -accept 443 -cert /tmp/c -key /tmp/k -www");
 
             // The test servers live on a Docker network, i.e. in a private range: the org opens exactly that
             // subnet, as an on-premises site would for an internal registry.
-            var merged = EgressMerger.Merge(new([new(EgressSource.Project, ["allowed", "tls"])], null, [subnet]));
+            var merged = EgressMerger.Merge(new([new(EgressSource.Project, ["allowed", "tls", "*.wild.test", "alt:8080"])], null, [subnet]));
             merged.Problems.ShouldBeEmpty();
             var configPath = Path.Combine(work.FullName, "squid.conf");
             await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(merged.Policy));
@@ -80,6 +82,26 @@ public sealed class ProxyTrafficTests
             var ok = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://allowed/", "allowed");
             ok.Stdout.ShouldStartWith("HTTP/1.1 200", customMessage: ok.Output);
             ok.Stdout.ShouldContain("allowed-ok");
+
+            // '*.wild.test' allows its subdomains, not the domain itself.
+            var sub = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://api.wild.test/", "api.wild.test");
+            sub.Stdout.ShouldContain("wild-ok", customMessage: sub.Output);
+            var apex = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://wild.test/", "wild.test");
+            apex.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: apex.Output);
+
+            // 'alt:8080' opens port 8080 for that host only, and no longer the default port 80.
+            var alt = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://alt:8080/", "alt:8080");
+            alt.Stdout.ShouldContain("alt-ok", customMessage: alt.Output);
+            var alt80 = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://alt/", "alt");
+            alt80.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: alt80.Output);
+            var allowed8080 = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://allowed:8080/", "allowed:8080");
+            allowed8080.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: allowed8080.Output);
+
+            // An allowed CONNECT (alt:8080 is a named port, so CONNECT is allowed there) still carries only TLS:
+            // plain bytes in the tunnel are refused, never relayed to the plain HTTP server behind it.
+            var plainTunnel = await ExecAsync(client, "perl", "-e", ProxyRequest, "CONNECT", "alt:8080", "alt:8080");
+            plainTunnel.Stdout.ShouldStartWith("HTTP/1.1 200", customMessage: plainTunnel.Output);
+            plainTunnel.Stdout.ShouldNotContain("alt-ok", customMessage: plainTunnel.Output);
 
             // A name not on the list: 403 from the proxy, and the server never sees it.
             var denied = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://denied/", "denied");
@@ -135,6 +157,8 @@ public sealed class ProxyTrafficTests
             denials.ShouldContain(d => d.Host == "allowed" && d.Port == 22);
             denials.ShouldContain(d => d.Host == "allowed" && d.Port == 80 && lines.Any(l => l.Contains(" CONNECT allowed 80 ", StringComparison.Ordinal)));
             denials.ShouldContain(d => d.Host == tlsIp && d.Port == 443);
+            denials.ShouldContain(d => d.Host == "alt" && d.Port == 8080);
+            lines.ShouldNotContain(l => l.Contains(" 127.0.0.1", StringComparison.Ordinal), "health checks must stay out of the access log");
             SquidAccessLog.Parse(lines).Where(e => e.Method == "GET" && e.Host == "allowed" && e.Port == 80).ShouldAllBe(e => !e.IsDenied);
             SquidAccessLog.Parse(lines).Where(e => e.Host == "tls" && e.Sni == "tls").ShouldAllBe(e => !e.IsDenied);
             denials.ShouldAllBe(d => Math.Abs((DateTimeOffset.UtcNow - d.Time).TotalMinutes) < 10);
