@@ -24,32 +24,34 @@ internal sealed class SandboxPreparer(IContainerFiles files)
         var uid = plan.AgentUid;
         var gid = plan.AgentGid;
 
-        var account = new List<ContainerFile>();
-        if (await files.ReadFileAsync(container, "/etc/passwd", cancellationToken).ConfigureAwait(false) is { } passwd)
-        {
-            var patched = AgentAccount.PatchPasswd(Encoding.UTF8.GetString(passwd), uid, gid, plan.Home);
-            account.Add(new ContainerFile("passwd", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
-        }
-
-        if (await files.ReadFileAsync(container, "/etc/group", cancellationToken).ConfigureAwait(false) is { } group)
-        {
-            var patched = AgentAccount.PatchGroup(Encoding.UTF8.GetString(group), gid);
-            account.Add(new ContainerFile("group", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
-        }
-
-        if (account.Count > 0)
-        {
-            await files.WriteFilesAsync(container, "/etc", account, cancellationToken).ConfigureAwait(false);
-        }
+        // Few round trips: this runs on every start, and a warm start should cost little more than `docker run`.
+        var passwdRead = files.ReadFileAsync(container, "/etc/passwd", cancellationToken);
+        var groupRead = files.ReadFileAsync(container, "/etc/group", cancellationToken);
+        var passwd = await passwdRead.ConfigureAwait(false);
+        var group = await groupRead.ConfigureAwait(false);
 
         if (uid != ImageAgentUid)
         {
             await ReownAsync(container, plan.Home, uid, gid, cancellationToken).ConfigureAwait(false);
         }
 
+        var writes = new List<ContainerFile>();
+        if (passwd is not null)
+        {
+            var patched = AgentAccount.PatchPasswd(Encoding.UTF8.GetString(passwd), uid, gid, plan.Home);
+            writes.Add(new ContainerFile("etc/passwd", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
+        }
+
+        if (group is not null)
+        {
+            var patched = AgentAccount.PatchGroup(Encoding.UTF8.GetString(group), gid);
+            writes.Add(new ContainerFile("etc/group", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
+        }
+
         // After the re-own: these two must end up the agent's whatever the image or an older session left.
-        await files.WriteFilesAsync(container, "/", [ContainerFile.Folder(plan.Home, uid, gid, HomeFolder)], cancellationToken).ConfigureAwait(false);
-        await files.WriteFilesAsync(container, "/", [ContainerFile.Folder(dataMountPath, uid, gid, PrivateFolder)], cancellationToken).ConfigureAwait(false);
+        writes.Add(ContainerFile.Folder(plan.Home, uid, gid, HomeFolder));
+        writes.Add(ContainerFile.Folder(dataMountPath, uid, gid, PrivateFolder));
+        await files.WriteFilesAsync(container, "/", writes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
