@@ -10,6 +10,8 @@ namespace Scc.Egress;
 /// <param name="Host">The requested host name or IP literal.</param>
 /// <param name="Port">The requested port; 0 when unknown.</param>
 /// <param name="Sni">The TLS server name the client sent, when Squid peeked at one.</param>
+/// <param name="TlsDecision">Squid's final SslBump decision (<c>splice</c>, <c>terminate</c>, <c>bump</c>), if any.</param>
+/// <param name="ErrorCode">Squid's error page code, such as <c>ERR_ACCESS_DENIED</c>, if any.</param>
 /// <param name="Client">The client address (the agent container).</param>
 public sealed record EgressLogEntry(
     DateTimeOffset Time,
@@ -19,17 +21,20 @@ public sealed record EgressLogEntry(
     string Host,
     int Port,
     string? Sni,
+    string? TlsDecision,
+    string? ErrorCode,
     string Client)
 {
     /// <summary>
-    /// True when the proxy refused the request: an <c>http_access</c> deny (<c>TCP_DENIED</c>, 403), or a TLS
-    /// connection terminated after the SNI check. Squid logs the latter without a status code it sends, as a
-    /// CONNECT that never became a tunnel.
+    /// True when the proxy refused the request: an <c>http_access</c> deny (<c>TCP_DENIED</c>, 403, or
+    /// <c>ERR_ACCESS_DENIED</c>: a denied CONNECT is logged with status 200 because Squid answers it "established"
+    /// before closing it), or a TLS connection terminated by the SNI check.
     /// </summary>
     public bool IsDenied =>
         SquidStatus.Contains("DENIED", StringComparison.Ordinal)
         || HttpStatus == 403
-        || (Method == "CONNECT" && SquidStatus.StartsWith("NONE", StringComparison.Ordinal) && HttpStatus is 0 or 200);
+        || ErrorCode == "ERR_ACCESS_DENIED"
+        || TlsDecision == "terminate";
 }
 
 /// <summary>A refused request, as the host records it in the audit log (<c>egress.denied</c>).</summary>
@@ -47,7 +52,7 @@ public static class SquidAccessLog
         }
 
         var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length != 9 || f[0] != SquidConfigCompiler.LogFormatTag)
+        if (f.Length != 11 || f[0] != SquidConfigCompiler.LogFormatTag)
         {
             return null;
         }
@@ -67,7 +72,9 @@ public static class SquidAccessLog
             Dash(f[5]) ?? string.Empty,
             ParseInt(f[6]),
             Dash(f[7]),
-            Dash(f[8]) ?? string.Empty);
+            Dash(f[8]),
+            Dash(f[9]),
+            Dash(f[10]) ?? string.Empty);
     }
 
     /// <summary>Parses every line and keeps the recognized ones, in order.</summary>

@@ -131,15 +131,18 @@ public static class SquidConfigCompiler
 
     private static void WriteService(StringBuilder sb, SquidCompileOptions options)
     {
-        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; nothing is ever decrypted\n");
+        sb.Append("\n# --- service: peek at TLS (SNI) with a throw-away certificate; allowed TLS is never decrypted\n");
         Line(sb, $"http_port {options.ListenPort} ssl-bump tls-cert={options.CertificatePath} tls-key={options.KeyPath} generate-host-certificates=off");
         Line(sb, "visible_hostname scc-egress-proxy");
         Line(sb, "pid_filename none");
         Line(sb, "coredump_dir /var/spool/squid");
         Line(sb, "cache deny all");
+        // Squid's 16 KB default throttles large downloads (package installs) to a fraction of the link.
+        Line(sb, "read_ahead_gap 1 MB");
         Line(sb, "forwarded_for delete");
         Line(sb, "httpd_suppress_version_string on");
         Line(sb, "shutdown_lifetime 1 seconds");
+        Line(sb, "pinger_enable off");
     }
 
     private static void WriteGroupAcls(StringBuilder sb, PortGroup group, List<string> nameAcls, List<string> ipAcls)
@@ -229,6 +232,10 @@ public static class SquidConfigCompiler
             Line(sb, $"acl scc_sni_wild ssl::server_name_regex -i {WildcardRegex(domain)}");
         }
 
+        // Every CONNECT is peeked, allowed or not. A CONNECT that http_access denied is not answered 403: with
+        // ssl-bump on the port, Squid answers "200 established" and then either closes the connection or serves
+        // its error page over TLS with the throw-away certificate; the destination is never contacted
+        // (docs/egress.md, limits).
         Line(sb, "ssl_bump peek scc_step1");
         if (names.Count > 0)
         {
@@ -246,8 +253,8 @@ public static class SquidConfigCompiler
 
     private static void WriteLogging(StringBuilder sb, SquidCompileOptions options)
     {
-        sb.Append("\n# --- access log parsed by the host: tag, time, squid status, HTTP status, method, host, port, SNI, client\n");
-        Line(sb, $"logformat scc {LogFormatTag} %ts.%03tu %Ss %>Hs %rm %>rd %>rP %ssl::>sni %>a");
+        sb.Append("\n# --- access log parsed by the host: tag, time, squid status, HTTP status, method, host, port, SNI,\n# TLS decision, error code, client\n");
+        Line(sb, $"logformat scc {LogFormatTag} %ts.%03tu %Ss %>Hs %rm %>rd %>rP %ssl::>sni %ssl::bump_mode %err_code %>a");
         Line(sb, $"access_log stdio:{options.AccessLogPath} logformat=scc");
         Line(sb, $"cache_log {options.CacheLogPath}");
         Line(sb, "logfile_rotate 0");

@@ -26,7 +26,13 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<StopCommand>();
         services.AddTopLevel<PruneCommand>();
         services.AddTopLevel<DoctorCommand>();
+        services.AddTopLevel<EgressCommand>(typeof(EgressShowCommand), typeof(EgressTestCommand));
         services.AddTopLevel<ImagesCommand>(typeof(ImagesBuildCommand), typeof(ImagesListCommand));
+        services.AddTopLevel<SetupCommand>();
+        services.AddTopLevel<OrgCommand>(typeof(OrgValidateCommand), typeof(OrgImportCommand), typeof(OrgUpdateCommand), typeof(OrgStatusCommand), typeof(OrgSchemaCommand), typeof(OrgInitCommand));
+        services.AddTopLevel<TeamCommand>(typeof(TeamListCommand), typeof(TeamCurrentCommand), typeof(TeamSwitchCommand), typeof(TeamInfoCommand));
+        services.AddTopLevel<ConfigCommand>(typeof(ConfigExplainCommand), typeof(ConfigValidateCommand));
+        services.AddTopLevel<InitCommand>();
         return services;
     }
 

@@ -31,8 +31,8 @@ internal static class EvaluatorMain
 
     private static int UsageError(string message)
     {
-        Console.Error.WriteLine("scc-safety-eval: " + message);
-        Console.Error.WriteLine(Usage);
+        Output.Err("scc-safety-eval: " + message);
+        Output.Err(Usage);
         return Block;
     }
 
@@ -102,24 +102,22 @@ internal static class EvaluatorMain
         var verdict = argv is not null ? SafetyEngine.EvaluateArgv(argv, policy) : SafetyEngine.Evaluate(command!, policy);
         if (json)
         {
-            Console.Out.Write(VerdictJson(verdict));
-            Console.Out.Write('\n');
+            Output.Out(VerdictJson(verdict));
         }
         else if (!verdict.Allowed)
         {
-            Console.Out.WriteLine($"blocked: {verdict.Reason} [{verdict.RuleId}]");
+            Output.Out($"blocked: {verdict.Reason} [{verdict.RuleId}]");
         }
         else
         {
             foreach (var w in verdict.Warnings)
             {
-                Console.Out.WriteLine("warning: " + w);
+                Output.Out("warning: " + w);
             }
 
-            Console.Out.WriteLine("allowed");
+            Output.Out("allowed");
         }
 
-        Console.Out.Flush();
         return verdict.Allowed ? Allow : Block;
     }
 
@@ -166,28 +164,48 @@ internal static class EvaluatorMain
         var policy = SafetyPolicyLoader.LoadFile(BuildConstants.PolicyPath);
         var argv = args.Text.ToList();
         argv[0] = tool;
-        var verdict = SafetyEngine.EvaluateArgv(argv, policy, GitEnvironment());
+        var environment = GitEnvironment();
+        var verdict = SafetyEngine.EvaluateArgv(argv, policy, environment);
+        if (verdict.Allowed && (tool == "git" || tool.StartsWith("git-", StringComparison.Ordinal)))
+        {
+            // Aliases and push/clean/gc defaults can live in the repository's config files, which git reads itself:
+            // ask the real git for them and judge again with them in force.
+            var after = tool == "git" ? argv.Skip(1).ToList() : [tool[4..], .. argv.Skip(1)];
+            if (Scc.Safety.Rules.GitRules.NeedsStoredConfig(after, out var globals))
+            {
+                var stored = StoredGitConfig(globals);
+                if (stored is null)
+                {
+                    verdict = new SafetyVerdict(false, SafetyRules.Undecidable, "git configuration could not be read to resolve aliases", [], string.Join(' ', argv));
+                }
+                else if (stored.Count > 0)
+                {
+                    verdict = SafetyEngine.EvaluateArgv(argv, policy, [.. environment, .. stored]);
+                }
+            }
+        }
+
         Audit(tool, argv, verdict);
         if (!verdict.Allowed)
         {
-            Console.Error.WriteLine($"scc-safety: blocked: {verdict.Reason} [{verdict.RuleId}]");
+            Output.Err($"scc-safety: blocked: {verdict.Reason} [{verdict.RuleId}]");
             return Block;
         }
 
         foreach (var w in verdict.Warnings)
         {
-            Console.Error.WriteLine("scc-safety: warning: " + w);
+            Output.Err("scc-safety: warning: " + w);
         }
 
         var (path, execArgv) = RealTarget(tool, args.Bytes);
         if (path is null)
         {
-            Console.Error.WriteLine($"scc-safety: blocked: the real {tool} is not installed under {BuildConstants.RealBinDir} [shell.undecidable]");
+            Output.Err($"scc-safety: blocked: the real {tool} is not installed under {BuildConstants.RealBinDir} [shell.undecidable]");
             return Block;
         }
 
         var errno = Native.Exec(Encoding.UTF8.GetBytes(path), execArgv);
-        Console.Error.WriteLine($"scc-safety: blocked: cannot run {path} (errno {errno}) [shell.undecidable]");
+        Output.Err($"scc-safety: blocked: cannot run {path} (errno {errno}) [shell.undecidable]");
         return Block;
     }
 
@@ -227,6 +245,64 @@ internal static class EvaluatorMain
         var self = Environment.ProcessPath;
         var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
         return self is null || !string.Equals(Path.GetFullPath(self), target, StringComparison.Ordinal);
+    }
+
+    /// <summary>Stored settings as GIT_CONFIG_COUNT/KEY/VALUE entries, or null when git could not be asked.</summary>
+    private static List<string>? StoredGitConfig(List<string> globalOptions)
+    {
+        var git = Path.Combine(BuildConstants.RealBinDir, "git");
+        if (!IsRunnable(git))
+        {
+            return [];
+        }
+
+        var psi = new System.Diagnostics.ProcessStartInfo(git)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var g in globalOptions)
+        {
+            psi.ArgumentList.Add(g);
+        }
+
+        psi.ArgumentList.Add("config");
+        psi.ArgumentList.Add("--null");
+        psi.ArgumentList.Add("--get-regexp");
+        psi.ArgumentList.Add(Scc.Safety.Rules.GitRules.StoredConfigPattern);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var errTask = p.StandardError.ReadToEndAsync();
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            _ = errTask.Result;
+
+            // Exit 1 means no key matched; anything else than 0/1 is an error (e.g. not a repository: fine, no config).
+            if (p.ExitCode is not (0 or 1) && output.Length > 0)
+            {
+                return null;
+            }
+
+            var entries = new List<string>();
+            var n = 0;
+            foreach (var record in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var nl = record.IndexOf('\n', StringComparison.Ordinal);
+                var key = nl >= 0 ? record[..nl] : record;
+                var value = nl >= 0 ? record[(nl + 1)..] : "true";
+                entries.Add($"GIT_CONFIG_KEY_stored{n}={key}");
+                entries.Add($"GIT_CONFIG_VALUE_stored{n}={value}");
+                n++;
+            }
+
+            return entries;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     // git reads configuration from these variables; judging git's argv without them would miss aliases.

@@ -9,7 +9,7 @@ catch (Exception ex)
 {
     try
     {
-        Console.Error.WriteLine("scc-safety: blocked: internal error (" + ex.GetType().Name + ") [shell.undecidable]");
+        Output.Err("scc-safety: blocked: internal error (" + ex.GetType().Name + ") [shell.undecidable]");
     }
     catch (IOException)
     {

@@ -124,6 +124,7 @@ public sealed class SquidConfigCompilerTests
         var config = Policies.Compile("empty.conf");
         Rules(config).ShouldBe(["http_access deny !scc_safe_ports", "http_access deny scc_connect !scc_tls_ports", "http_access deny scc_ip_literal", "http_access deny all"]);
         config.ShouldNotContain("ssl_bump splice");
+        config.ShouldContain("ssl_bump terminate all\n");
     }
 
     [Fact]

@@ -24,6 +24,11 @@ internal abstract class SccCommand : Command
             }
             catch (SccException ex)
             {
+                if (Environment.GetEnvironmentVariable("SCC_DEBUG") == "1")
+                {
+                    Output.Err.Profile.Out.Writer.WriteLine(ex.ToString());
+                }
+
                 ReportFailure(parseResult, ex.Message, ex.Action);
                 return ex.ExitCode;
             }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Scc.Core.Config;
 
 /// <summary>
@@ -8,19 +10,141 @@ internal static class Glob
 {
     public static bool IsMatch(string pattern, string value) => Match(pattern.AsSpan(), value.AsSpan());
 
+    // Lists from a loaded config are immutable; an index per list instance makes a thousand patterns cheap.
+    private static readonly ConditionalWeakTable<IReadOnlyList<string>, GlobIndex> Indexes = new();
+
+    /// <summary>The first pattern of <paramref name="patterns"/> matching <paramref name="value"/>, in list order.</summary>
     public static bool AnyMatch(IReadOnlyList<string> patterns, string value, out string? matched)
     {
-        foreach (var pattern in patterns)
+        if (patterns.Count < 16)
         {
-            if (IsMatch(pattern, value))
+            foreach (var pattern in patterns)
             {
-                matched = pattern;
-                return true;
+                if (IsMatch(pattern, value))
+                {
+                    matched = pattern;
+                    return true;
+                }
+            }
+
+            matched = null;
+            return false;
+        }
+
+        matched = Indexes.GetValue(patterns, static p => new GlobIndex(p)).FirstMatch(value);
+        return matched is not null;
+    }
+
+    /// <summary>
+    /// Buckets patterns by the first character of their literal prefix, so a value is only matched against patterns
+    /// that can match it (plus those starting with a wildcard). Keeps list order for "first match" semantics.
+    /// </summary>
+    private sealed class GlobIndex
+    {
+        private readonly Dictionary<char, int[]> _byFirst = [];
+        private readonly int[] _wild;
+        private readonly IReadOnlyList<string> _patterns;
+        private readonly Compiled[] _compiled;
+
+        public GlobIndex(IReadOnlyList<string> patterns)
+        {
+            _patterns = patterns;
+            _compiled = [.. patterns.Select(Compiled.From)];
+            var wild = new List<int>();
+            var byFirst = new Dictionary<char, List<int>>();
+            for (var i = 0; i < patterns.Count; i++)
+            {
+                var pattern = patterns[i];
+                if (pattern.Length == 0 || pattern[0] is '*' or '?' or '[')
+                {
+                    wild.Add(i);
+                    continue;
+                }
+
+                var key = char.ToLowerInvariant(pattern[0]);
+                if (!byFirst.TryGetValue(key, out var list))
+                {
+                    byFirst[key] = list = [];
+                }
+
+                list.Add(i);
+            }
+
+            _wild = [.. wild];
+            foreach (var (key, list) in byFirst)
+            {
+                _byFirst[key] = [.. list];
             }
         }
 
-        matched = null;
-        return false;
+        public string? FirstMatch(string value)
+        {
+            var best = int.MaxValue;
+            if (value.Length > 0 && _byFirst.TryGetValue(char.ToLowerInvariant(value[0]), out var candidates))
+            {
+                foreach (var i in candidates)
+                {
+                    if (_compiled[i].IsMatch(value))
+                    {
+                        best = i;
+                        break;
+                    }
+                }
+            }
+
+            foreach (var i in _wild)
+            {
+                if (i >= best)
+                {
+                    break;
+                }
+
+                if (_compiled[i].IsMatch(value))
+                {
+                    best = i;
+                    break;
+                }
+            }
+
+            return best == int.MaxValue ? null : _patterns[best];
+        }
+    }
+
+    /// <summary>A pattern with its common shapes (exact, <c>abc*</c>, <c>*abc</c>) answered without the general matcher.</summary>
+    private readonly record struct Compiled(int Kind, string Literal, string Pattern)
+    {
+        private const int General = 0;
+        private const int Exact = 1;
+        private const int Prefix = 2;
+        private const int Suffix = 3;
+
+        public static Compiled From(string pattern)
+        {
+            var wildcards = pattern.AsSpan().IndexOfAny("*?[");
+            if (wildcards < 0)
+            {
+                return new Compiled(Exact, pattern, pattern);
+            }
+
+            var body = pattern.AsSpan(1);
+            if (pattern[0] == '*' && body.IndexOfAny("*?[") < 0)
+            {
+                return new Compiled(Suffix, pattern[1..], pattern);
+            }
+
+            var head = pattern.AsSpan(0, pattern.Length - 1);
+            return pattern[^1] == '*' && head.IndexOfAny("*?[") < 0
+                ? new Compiled(Prefix, pattern[..^1], pattern)
+                : new Compiled(General, pattern, pattern);
+        }
+
+        public bool IsMatch(string value) => Kind switch
+        {
+            Exact => string.Equals(value, Literal, StringComparison.OrdinalIgnoreCase),
+            Prefix => value.StartsWith(Literal, StringComparison.OrdinalIgnoreCase),
+            Suffix => value.EndsWith(Literal, StringComparison.OrdinalIgnoreCase),
+            _ => Glob.IsMatch(Pattern, value),
+        };
     }
 
     public static bool HasWildcard(string pattern) => pattern.AsSpan().IndexOfAny("*?[") >= 0;

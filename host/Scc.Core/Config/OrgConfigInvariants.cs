@@ -200,18 +200,19 @@ internal static class OrgConfigInvariants
     /// <summary>The blocked_mcp_servers glob matching the server's name, URL, host or command, or null.</summary>
     public static string? McpBlock(SecurityConfig security, McpServerSpec server)
     {
-        foreach (var pattern in security.BlockedMcpServers)
+        if (security.BlockedMcpServers.Count == 0)
         {
-            if (Glob.IsMatch(pattern, server.Name)
-                || (server.Url is { } url && Glob.IsMatch(pattern, url))
-                || (server.Host is { } host && Glob.IsMatch(pattern, host))
-                || (server.Command is { } command && Glob.IsMatch(pattern, command)))
-            {
-                return pattern;
-            }
+            return null;
         }
 
-        return null;
+        var blocked = security.BlockedMcpServers;
+        var host = server.Host;
+        return Glob.AnyMatch(blocked, server.Name, out var rule)
+            || (server.Url is { } url && Glob.AnyMatch(blocked, url, out rule))
+            || (host is not null && Glob.AnyMatch(blocked, host, out rule))
+            || (server.Command is { } command && Glob.AnyMatch(blocked, command, out rule))
+            ? rule
+            : null;
     }
 
     private static void CheckSource(string team, ConfigSourceSpec source, string path, List<ConfigDiagnostic> found)

@@ -20,16 +20,60 @@ internal static class OrgConfigSchema
     /// <summary>The schema text exactly as shipped (what <c>scc org schema</c> prints).</summary>
     public static string Text => SchemaText.Value;
 
-    public static IReadOnlyList<ConfigDiagnostic> ValidateOrg(JToken document, string origin) =>
-        Validate(Schema.Value, document, origin);
+    /// <summary>
+    /// Validates an org config. Many team profiles are validated in parallel chunks (each against the TeamProfile
+    /// definition, paths kept as if validated in place): an org with hundreds of teams stays fast.
+    /// </summary>
+    public static IReadOnlyList<ConfigDiagnostic> ValidateOrg(JToken document, string origin)
+    {
+        if (document is not JObject root || root["profiles"] is not JObject profiles || profiles.Count < ParallelThreshold)
+        {
+            return Validate(Schema.Value, document, origin);
+        }
+
+        var teams = profiles.Properties().ToArray();
+        var profileSchema = Schema.Value.Definitions["TeamProfile"];
+        var errors = new List<ValidationError>();
+        // Validate the rest of the document with an empty profiles object, then put the real one back.
+        root["profiles"] = new JObject();
+        try
+        {
+            errors.AddRange(new JsonSchemaValidator().Validate(root, Schema.Value));
+        }
+        finally
+        {
+            root["profiles"] = profiles;
+        }
+
+        var chunks = Math.Min(Environment.ProcessorCount, 8);
+        var perChunk = new List<ValidationError>[chunks];
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, chunk =>
+        {
+            var validator = new PathValidator();
+            var found = new List<ValidationError>();
+            for (var i = chunk; i < teams.Length; i += chunks)
+            {
+                found.AddRange(validator.ValidateAt(teams[i].Value, profileSchema, teams[i].Name, "profiles." + teams[i].Name));
+            }
+
+            perChunk[chunk] = found;
+        });
+        errors.AddRange(perChunk.SelectMany(e => e));
+        return Sorted(errors, origin);
+    }
+
+    private const int ParallelThreshold = 32;
 
     public static IReadOnlyList<ConfigDiagnostic> ValidateTeamFile(JToken document, string origin) =>
         Validate(Schema.Value.Definitions["TeamConfigFile"], document, origin);
 
-    private static List<ConfigDiagnostic> Validate(JsonSchema schema, JToken document, string origin)
+    private static List<ConfigDiagnostic> Validate(JsonSchema schema, JToken document, string origin) =>
+        Sorted(schema.Validate(document), origin);
+
+    private static List<ConfigDiagnostic> Sorted(IEnumerable<ValidationError> errors, string origin)
     {
         var diagnostics = new List<ConfigDiagnostic>();
-        foreach (var error in schema.Validate(document))
+        foreach (var error in errors)
         {
             Flatten(error, origin, diagnostics);
         }
@@ -103,4 +147,11 @@ internal static class OrgConfigSchema
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+}
+
+/// <summary>Exposes NJsonSchema's validation at a property path, so a sub-document's errors keep their full path.</summary>
+internal sealed class PathValidator : JsonSchemaValidator
+{
+    public ICollection<ValidationError> ValidateAt(JToken token, JsonSchema schema, string propertyName, string propertyPath) =>
+        Validate(token, schema, SchemaType.JsonSchema, propertyName, propertyPath);
 }

@@ -427,13 +427,11 @@ internal static class ConfigMerger
                 return true;
             }
 
-            foreach (var pattern in allowed)
+            var host = server.Host;
+            if (Glob.AnyMatch(allowed, server.Name, out _) || (server.Url is { } u && Glob.AnyMatch(allowed, u, out _))
+                || (host is not null && Glob.AnyMatch(allowed, host, out _)) || (server.Command is { } c && Glob.AnyMatch(allowed, c, out _)))
             {
-                if (Glob.IsMatch(pattern, server.Name) || (server.Url is { } u && Glob.IsMatch(pattern, u))
-                    || (server.Host is { } h && Glob.IsMatch(pattern, h)) || (server.Command is { } c && Glob.IsMatch(pattern, c)))
-                {
-                    return true;
-                }
+                return true;
             }
 
             Refuse("mcp_server", server.Name, origin, RefusalKind.Denied, "defaults.allowed_mcp_servers",

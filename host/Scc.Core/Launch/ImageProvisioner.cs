@@ -41,7 +41,8 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
     /// <summary>Builds the base image and the provider's agent image when missing (or always with <paramref name="force"/>).</summary>
     public async Task EnsureAgentAsync(ProviderRuntimeSpec provider, string pluginFolder, ImageBuildOptions options, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken)
     {
-        if (options.Force || !await images.ImageExistsAsync(BaseImage, cancellationToken).ConfigureAwait(false))
+        // Force rebuilds the agent image only; `scc images build` rebuilds the base itself first.
+        if (!await images.ImageExistsAsync(BaseImage, cancellationToken).ConfigureAwait(false))
         {
             await BuildBaseAsync(options, progress, cancellationToken).ConfigureAwait(false);
         }

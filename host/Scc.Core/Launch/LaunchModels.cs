@@ -63,6 +63,10 @@ internal sealed record LaunchPlan(
     string NetworkPolicy,
     Provenance NetworkPolicySource,
     GovernanceResult Governance,
-    string ProviderChoiceReason);
+    string ProviderChoiceReason)
+{
+    /// <summary>The egress plan of a web-egress-enforced launch; null for open and locked-down networks.</summary>
+    public EgressPlan? Egress { get; init; }
+}
 
 internal sealed record LaunchResult(string SessionId, string Container, string ProviderId, bool Reattached, int? AgentExitCode, LaunchPlan? Plan);

@@ -25,6 +25,7 @@ internal sealed class LaunchPipeline(
     IProviderDataReaderFactory data,
     IWorkspaceOwnerReader owners,
     SessionService sessions,
+    EgressTopology egress,
     IInteractiveTerminal terminal,
     IAuditLog audit,
     SccPaths paths,
@@ -64,7 +65,7 @@ internal sealed class LaunchPipeline(
 
             if (!request.DryRun)
             {
-                await EnsureReadyAsync(record, request, ui, cancellationToken).ConfigureAwait(false);
+                    await EnsureReadyAsync(record, request, ui, network.Policy == NetworkPolicies.WebEgressEnforced, cancellationToken).ConfigureAwait(false);
             }
 
             plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
@@ -93,6 +94,11 @@ internal sealed class LaunchPipeline(
             ["team"] = plan.Governance.Effective.Team,
             ["provider_choice"] = plan.ProviderChoiceReason,
         })]);
+
+        foreach (var problem in plan.Egress?.Problems ?? [])
+        {
+            ui.Warn(problem.ToString());
+        }
 
         await sessions.RemoveSessionContainersAsync(plan.Identity, cancellationToken).ConfigureAwait(false);
         await CreateAndStartAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -218,20 +224,22 @@ internal sealed class LaunchPipeline(
                 "Ask your org admin for web-egress-enforced, or use a provider that works offline.");
         }
 
-        if (policy == NetworkPolicies.WebEgressEnforced)
-        {
-            throw new PrerequisiteException(
-                $"The network policy is web-egress-enforced (set by {effective.NetworkPolicy.Source}), and this build of scc cannot enforce it yet; it refuses to start rather than run with an open network.",
-                "Ask your org admin, or use a build of scc with egress enforcement.");
-        }
-
         return (policy, effective.NetworkPolicy.Source);
     }
 
-    private async Task EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, CancellationToken cancellationToken)
+    private async Task EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, bool needsProxy, CancellationToken cancellationToken)
     {
         var provider = record.Provider!;
         var spec = provider.Spec;
+        if (needsProxy && !await images.ExistsAsync(ImageProvisioner.ProxyImage, cancellationToken).ConfigureAwait(false))
+        {
+            await ui.WithBuildProgressAsync($"Building the egress proxy image {ImageProvisioner.ProxyImage} (first enforced start)", async progress =>
+            {
+                await images.EnsureProxyAsync(ImageBuildOptions.Default, progress, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+
         if (!await images.ExistsAsync(spec.ImageReference, cancellationToken).ConfigureAwait(false))
         {
             var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
@@ -283,10 +291,19 @@ internal sealed class LaunchPipeline(
         var provider = record.Provider!;
         var sessionId = identity.NewSessionId(time.GetUtcNow());
         var launch = provider.BuildLaunchSpec(new AgentLaunchContext(workspace, SandboxPlanBuilder.AgentHome, resume));
-        var mode = network.Policy == NetworkPolicies.LockedDownWeb ? SandboxNetwork.None : SandboxNetwork.Open;
+        var egressPlan = network.Policy == NetworkPolicies.WebEgressEnforced ? EgressPlanner.Plan(resolved.Effective, provider.Spec) : null;
+        var mode = network.Policy switch
+        {
+            NetworkPolicies.LockedDownWeb => SandboxNetwork.None,
+            NetworkPolicies.WebEgressEnforced => SandboxNetwork.Enforced(identity.NetworkName, EgressTopology.ProxyUrl),
+            _ => SandboxNetwork.Open,
+        };
         var sandbox = SandboxPlanBuilder.Build(new SandboxRequest(identity, sessionId, provider.Spec, launch, owners.Read(workspace), mode));
         var settings = record.Runner!.Render(SettingsPlanner.Fragment(resolved.Effective, provider.Capabilities));
-        return new LaunchPlan(workspace, provider.Spec, identity, sessionId, sandbox, settings, resolved.SafetyPolicy.ToJson(), network.Policy, network.Source, resolved, why);
+        return new LaunchPlan(workspace, provider.Spec, identity, sessionId, sandbox, settings, resolved.SafetyPolicy.ToJson(), network.Policy, network.Source, resolved, why)
+        {
+            Egress = egressPlan,
+        };
     }
 
     private async Task CreateAndStartAsync(LaunchPlan plan, CancellationToken cancellationToken)
@@ -294,6 +311,11 @@ internal sealed class LaunchPipeline(
         var name = plan.Identity.ContainerName;
         try
         {
+            if (plan.Egress is { } egressPlan)
+            {
+                await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false);
+            }
+
             await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
             await new SandboxPreparer(runtime).PrepareAsync(name, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken).ConfigureAwait(false);
@@ -310,15 +332,16 @@ internal sealed class LaunchPipeline(
         }
         catch (Exception ex)
         {
-            // Ctrl-C, a failed write or an engine error: leave no half-created container behind.
+            // Ctrl-C, a failed write or an engine error: leave no half-created container, proxy or network behind.
             await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
+            await egress.TearDownAsync(plan.Identity, CancellationToken.None).ConfigureAwait(false);
             TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
             if (ex is SccException or OperationCanceledException)
             {
                 throw;
             }
 
-            throw new ToolException($"Starting the sandbox failed: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
+            throw new ToolException($"Starting the sandbox failed: {ex.GetType().Name}: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
         }
     }
 
@@ -331,6 +354,9 @@ internal sealed class LaunchPipeline(
         try
         {
             await runtime.WriteFilesAsync(name, PolicyDirectory, [new ContainerFile(PolicyFile, Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll)], cancellationToken).ConfigureAwait(false);
+
+            // The wrappers run as the agent and append their safety.check events here, whatever uid the agent has.
+            await runtime.WriteFilesAsync(name, "/", [ContainerFile.Folder(SessionService.SafetyEventsPath[1..SessionService.SafetyEventsPath.LastIndexOf('/')], plan.Sandbox.AgentUid, plan.Sandbox.AgentGid, PrivateFolder)], cancellationToken).ConfigureAwait(false);
             var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
             var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
             var files = new List<ContainerFile>();

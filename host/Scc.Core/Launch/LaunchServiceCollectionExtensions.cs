@@ -15,6 +15,7 @@ internal static class LaunchServiceCollectionExtensions
         services.TryAddSingleton<IWorkspaceOwnerReader, StatWorkspaceOwnerReader>();
         services.AddSingleton<ImageProvisioner>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<EgressTopology>();
         services.AddSingleton<LaunchPipeline>();
         services.Replace(ServiceDescriptor.Singleton<IProviderDataReaderFactory, VolumeDataReaderFactory>());
         return services;

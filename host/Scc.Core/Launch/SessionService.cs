@@ -70,6 +70,7 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
 
         var session = info.Label(SessionLabels.Session) ?? info.Name;
         var events = await CollectSafetyEventsAsync(info.Name, session, cancellationToken).ConfigureAwait(false);
+        events.AddRange(await CollectEgressEventsAsync(session, cancellationToken).ConfigureAwait(false));
         events.Add(AuditEvent.Info("launch.stopped", session, new JsonObject
         {
             ["session"] = session,
@@ -145,6 +146,38 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
         {
             await runtime.RemoveNetworkAsync(n.Name, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Proxy denials become egress.denied events, and the topology's removal egress.teardown.</summary>
+    private async Task<List<AuditEvent>> CollectEgressEventsAsync(string session, CancellationToken cancellationToken)
+    {
+        var events = new List<AuditEvent>();
+        foreach (var proxy in (await runtime.ListContainersAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false)).Where(c => c.Label(SessionLabels.Role) == "proxy"))
+        {
+            byte[]? log = null;
+            try
+            {
+                log = await runtime.ReadFileAsync(proxy.Name, Scc.Egress.EgressProxyContract.AccessLogPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ContainerRuntimeException)
+            {
+            }
+
+            foreach (var denial in log is null ? [] : Scc.Egress.SquidAccessLog.Denials(Encoding.UTF8.GetString(log).Split('\n')))
+            {
+                events.Add(AuditEvent.Warning("egress.denied", denial.Host, new JsonObject
+                {
+                    ["session"] = session,
+                    ["host"] = denial.Host,
+                    ["port"] = denial.Port,
+                    ["time"] = denial.Time.ToString("O"),
+                }));
+            }
+
+            events.Add(AuditEvent.Info("egress.teardown", session, new JsonObject { ["session"] = session, ["proxy"] = proxy.Name }));
+        }
+
+        return events;
     }
 
     private async Task<List<AuditEvent>> CollectSafetyEventsAsync(string container, string session, CancellationToken cancellationToken)

@@ -135,6 +135,16 @@ internal static partial class CommandEvaluator
 
             case "env":
                 return Env(inv, ctx);
+            case "source" or ".":
+                if (w.Count > 1 && w[1].Text.StartsWith("<(", StringComparison.Ordinal) && MentionsGuardedTool(w[1].Text))
+                {
+                    ctx.Add(SafetyRules.Undecidable, "a script sourced from a command's output names a guarded tool", inv.Display);
+                }
+
+                return null;
+            case "python" or "python2" or "python3" or "perl" or "ruby" or "node" or "nodejs" or "php" or "lua" or "deno" or "bun" or "pwsh" or "tclsh" or "awk" or "gawk" or "mawk":
+                InlineCode(name, inv, ctx);
+                return null;
             case "sudo" or "doas":
                 return Sudo(inv);
             case "xargs":
@@ -145,6 +155,37 @@ internal static partial class CommandEvaluator
             default:
                 return null;
         }
+    }
+
+    // Code in another language cannot be parsed here; naming a guarded tool inside it is enough to block.
+    private static void InlineCode(string name, Invocation inv, EvalContext ctx)
+    {
+        var w = inv.Words;
+        for (var i = 1; i < w.Count; i++)
+        {
+            var t = w[i].Text;
+            var isCodeFlag = t is "-c" or "-e" or "-E" or "-r" or "-p" or "--eval" or "--print" or "-Command" or "-command"
+                || (name.EndsWith("awk", StringComparison.Ordinal) && !t.StartsWith('-'));
+            var code = name.EndsWith("awk", StringComparison.Ordinal) && !t.StartsWith('-') ? t : i + 1 < w.Count ? w[i + 1].Text : string.Empty;
+            if (isCodeFlag && MentionsGuardedTool(code) && MentionsExec(code))
+            {
+                ctx.Add(SafetyRules.Undecidable, $"{name} code runs commands and names a guarded tool", inv.Display);
+                return;
+            }
+        }
+    }
+
+    private static bool MentionsExec(string code)
+    {
+        foreach (var k in (string[])["system", "exec", "popen", "spawn", "subprocess", "os.", "`", "Popen", "run(", "call(", "shell", "child_process", "proc_open", "passthru", "Invoke", "Start-Process", "getline", "|", "open("])
+        {
+            if (code.Contains(k, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Invocation? Rest(Invocation inv, int from)
@@ -485,6 +526,12 @@ internal static partial class CommandEvaluator
                 EvaluateInvocation(new Invocation(w.GetRange(i + 2, w.Count - i - 2), inv.Depth + 1), ctx);
             }
 
+            return;
+        }
+
+        if (i < w.Count && w[i].Text.StartsWith("<(", StringComparison.Ordinal) && MentionsGuardedTool(w[i].Text))
+        {
+            ctx.Add(SafetyRules.Undecidable, $"{name} runs a script from a command's output that names a guarded tool", inv.Display);
             return;
         }
 

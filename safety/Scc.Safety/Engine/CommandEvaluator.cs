@@ -68,6 +68,24 @@ internal static partial class CommandEvaluator
     // `export GIT_CONFIG_PARAMETERS=…` or a bare `GIT_CONFIG_COUNT=1` changes every later git of the script.
     private static void CollectSessionEnv(ShellCommand cmd, EvalContext ctx)
     {
+        if (cmd.Assignments.Count == 0 && (cmd.Words.Count == 0 || cmd.Words[0].Text is not ("export" or "declare" or "typeset" or "local" or "readonly")))
+        {
+            return;
+        }
+
+        foreach (var a in cmd.Assignments.Concat(cmd.Words.Skip(1).Where(w => cmd.Words[0].Text is "export" or "declare" or "typeset" or "local" or "readonly")))
+        {
+            var eq = a.Text.IndexOf('=', StringComparison.Ordinal);
+            var value = eq > 0 ? a.Text[(eq + 1)..] : string.Empty;
+
+            // x=$(git rev-parse HEAD) holds the output, not a command line: only literal text can become a command.
+            var isOutput = a.IsDynamic && (value.StartsWith("$(", StringComparison.Ordinal) || value.StartsWith('`'));
+            if (eq > 0 && !isOutput && ctx.AssignedValues.Count < 1024)
+            {
+                ctx.AssignedValues.Add(value);
+            }
+        }
+
         if (cmd.Words.Count == 0)
         {
             ctx.SessionGitEnv.AddRange(cmd.Assignments.Where(a => a.Text.StartsWith("GIT_", StringComparison.Ordinal)));
@@ -175,6 +193,13 @@ internal static partial class CommandEvaluator
         if (MentionsGuardedTool(text) || inv.Words[0].SubstitutionOnly is { } s && MentionsGuardedTool(s))
         {
             ctx.Add(SafetyRules.Undecidable, $"the command name '{inv.Words[0].Text}' is not static and a guarded tool is named next to it", display);
+            return;
+        }
+
+        // cmd="git push -f"; $cmd — the value assigned earlier in the script names the tool.
+        if (ctx.AssignedValues.Any(MentionsGuardedTool))
+        {
+            ctx.Add(SafetyRules.Undecidable, $"the command name '{inv.Words[0].Text}' is not static and a variable of the script names a guarded tool", display);
             return;
         }
 

@@ -22,6 +22,9 @@ internal sealed class EvalContext
     /// <summary>GIT_* variables assigned or exported anywhere in the script (they reach every later git).</summary>
     public List<ShellWord> SessionGitEnv { get; } = [];
 
+    /// <summary>Values assigned to variables anywhere in the script (a command name like $cmd may hold one).</summary>
+    public List<string> AssignedValues { get; } = [];
+
     public int Steps { get; private set; }
 
     public bool OverBudget => Steps > MaxSteps;

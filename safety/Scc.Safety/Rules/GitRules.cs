@@ -35,6 +35,40 @@ internal static partial class GitRules
         "HEAD",
     ];
 
+    /// <summary>
+    /// For the in-container wrapper: the global options of a git argv (to repeat them for <c>git config</c>) and whether
+    /// settings stored in git's config files could change the verdict (an alias, or push/clean/gc defaults).
+    /// </summary>
+    public static bool NeedsStoredConfig(IReadOnlyList<string> argvAfterGit, out List<string> globalOptions)
+    {
+        globalOptions = [];
+        var i = 0;
+        while (i < argvAfterGit.Count && argvAfterGit[i].StartsWith('-') && argvAfterGit[i].Length > 1)
+        {
+            var t = argvAfterGit[i];
+            var takesValue = t is "-C" or "-c" or "--git-dir" or "--work-tree" or "--namespace" or "--config-env";
+            globalOptions.Add(t);
+            if (takesValue && i + 1 < argvAfterGit.Count)
+            {
+                globalOptions.Add(argvAfterGit[i + 1]);
+                i++;
+            }
+
+            i++;
+        }
+
+        if (i >= argvAfterGit.Count)
+        {
+            return false;
+        }
+
+        var sub = argvAfterGit[i];
+        return !Builtins.Contains(sub) || sub is "push" or "clean" or "gc";
+    }
+
+    /// <summary>The config keys (as a <c>git config --get-regexp</c> pattern) that <see cref="NeedsStoredConfig"/> is about.</summary>
+    public const string StoredConfigPattern = @"^(alias\..*|remote\..*\.(push|mirror)|clean\.requireforce|gc\.(pruneexpire|reflogexpire|reflogexpireunreachable))$";
+
     /// <summary>Evaluates <c>git …</c>; <paramref name="dashedSubcommand"/> is set for <c>git-push</c> style names.</summary>
     public static void Evaluate(Invocation inv, string? dashedSubcommand, EvalContext ctx, Action<string> runScript)
     {

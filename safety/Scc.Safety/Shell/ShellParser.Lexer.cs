@@ -5,6 +5,8 @@ namespace Scc.Safety.Shell;
 /// <summary>The lexer half of the parser: words, quoting, expansions, here-documents.</summary>
 internal sealed partial class ShellParser
 {
+    private StringBuilder? _wordBuilder;
+
     // ---------------------------------------------------------------- lexer
 
     private void SkipBlanks()
@@ -114,7 +116,9 @@ internal sealed partial class ShellParser
 
     private ShellWord ReadWord()
     {
-        var sb = new StringBuilder();
+        // Words do not nest within one parser (substitutions get their own), so one builder per parser suffices.
+        var sb = _wordBuilder ??= new StringBuilder();
+        sb.Clear();
         var start = _pos;
         var dynamic = false;
         var startsDynamic = false;
@@ -364,7 +368,10 @@ internal sealed partial class ShellParser
                 continue;
             }
 
+            var saved = _wordBuilder;
+            _wordBuilder = null;
             sb.Append(ReadWord().Text).Append(' ');
+            _wordBuilder = saved;
         }
     }
 

@@ -221,6 +221,23 @@ public sealed class OrgConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_ManyTeams_ValidatedInChunks_KeepPathsAndLines()
+    {
+        var teams = Enumerable.Range(0, 60).Select(i => i == 41
+            ? $"\"team-{i}\": {{\"additional_plugins\": [1], \"session\": {{\"timeout_hours\": 99}}}}"
+            : $"\"team-{i}\": {{\"description\": \"t{i}\", \"network_policy\": \"open\"}}");
+        var text = "{\"schema_version\": \"1.0.0\", \"organization\": {\"name\": \"O\", \"id\": \"o\"}, \"stats\": {\"enabled\": 3},\n \"profiles\": {\n"
+            + string.Join(",\n", teams) + "}}";
+
+        var result = OrgConfigLoader.Parse(text, "o.json");
+
+        result.IsValid.ShouldBeFalse();
+        result.Errors.Select(e => (e.Path, e.Line)).ShouldBe(
+            [("$.stats.enabled", 1), ("$.profiles.team-41.additional_plugins[0]", 44), ("$.profiles.team-41.session.timeout_hours", 44)]);
+        OrgConfigLoader.Parse(text.Replace("[1]", "[\"p\"]").Replace("99", "9").Replace("\"enabled\": 3", "\"enabled\": true"), "o.json").IsValid.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Schema_IsEmbeddedAndIsTheRepositoryFile()
     {
         var repoFile = Path.Combine(RepoRoot.Find(), "schema", "org-config.schema.json");

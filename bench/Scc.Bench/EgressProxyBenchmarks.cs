@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using BenchmarkDotNet.Attributes;
+using Scc.Egress;
+
+namespace Scc.Bench;
+
+/// <summary>
+/// Issue 6 target: a 100 MB download through the proxy reaches at least 0.8 of the direct throughput (the Ratio
+/// column). Needs a Docker engine and the local base image; containers and the network are labelled
+/// io.scc.bench=&lt;run&gt; and removed in GlobalCleanup. Traffic stays on a Docker network of this machine.
+/// Run: dotnet run -c Release --project bench/Scc.Bench -- --filter '*EgressProxyThroughput*'
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+public class EgressProxyThroughputBenchmarks
+{
+    private const int Megabytes = 100;
+    private EgressDocker _docker = null!;
+    private HttpClient _direct = null!;
+    private HttpClient _proxied = null!;
+    private string _serverIp = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _docker = EgressDocker.Create();
+        var server = _docker.StartServer(Megabytes);
+        _serverIp = _docker.IpOf(server);
+        var proxy = _docker.StartProxy(["server"]);
+        var proxyIp = _docker.IpOf(proxy);
+        EgressDocker.WaitForPort(proxyIp, EgressProxyContract.ListenPort, TimeSpan.FromSeconds(30));
+        EgressDocker.WaitForPort(_serverIp, 80, TimeSpan.FromSeconds(30));
+        _direct = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(2) };
+        _proxied = new HttpClient(new SocketsHttpHandler { UseProxy = true, Proxy = new WebProxy($"http://{proxyIp}:{EgressProxyContract.ListenPort}") }) { Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _direct?.Dispose();
+        _proxied?.Dispose();
+        _docker?.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<long> Direct() => DownloadAsync(_direct, $"http://{_serverIp}/");
+
+    [Benchmark]
+    public Task<long> ThroughProxy() => DownloadAsync(_proxied, "http://server/");
+
+    private static async Task<long> DownloadAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            total += read;
+        }
+
+        return total == (long)Megabytes << 20 ? total : throw new InvalidOperationException($"short download: {total} bytes");
+    }
+}
+
+/// <summary>
+/// Time from `docker run` of the proxy to Squid accepting connections on 3128 (what a session start waits for).
+/// Run: dotnet run -c Release --project bench/Scc.Bench -- --filter '*EgressProxyStart*'
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 10, invocationCount: 1)]
+public class EgressProxyStartBenchmarks
+{
+    private EgressDocker _docker = null!;
+    private string? _proxy;
+
+    [GlobalSetup]
+    public void Setup() => _docker = EgressDocker.Create();
+
+    [GlobalCleanup]
+    public void Cleanup() => _docker?.Dispose();
+
+    [IterationCleanup]
+    public void RemoveProxy()
+    {
+        if (_proxy is not null)
+        {
+            EgressDocker.Run("rm", "-f", _proxy);
+            _proxy = null;
+        }
+    }
+
+    [Benchmark]
+    public void StartToReady()
+    {
+        _proxy = _docker.StartProxy(["api.example-agent.test"]);
+        EgressDocker.WaitForPort(_docker.IpOf(_proxy), EgressProxyContract.ListenPort, TimeSpan.FromSeconds(30));
+    }
+}
+
+/// <summary>Docker CLI plumbing for the egress benchmarks: one labelled network, removed on dispose.</summary>
+internal sealed class EgressDocker : IDisposable
+{
+    private const string Label = "io.scc.bench";
+    private readonly string _run = "egress-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _image;
+    private readonly string _work;
+    private string _network = null!;
+    private string _subnet = null!;
+    private int _count;
+
+    private EgressDocker(string image)
+    {
+        _image = image;
+        _work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-bench-" + _run)).FullName;
+    }
+
+    public static EgressDocker Create()
+    {
+        var image = Environment.GetEnvironmentVariable("SCC_EGRESS_IMAGE") ?? "scc-egress-proxy:bench";
+        if (Run("image", "inspect", image).ExitCode != 0)
+        {
+            var build = Run("build", "-t", image, Path.Combine(RepositoryRoot(), "images", "scc-egress-proxy"));
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException("could not build the proxy image (is there a Docker engine and debian:bookworm-slim?):\n" + build.Output);
+            }
+        }
+
+        var docker = new EgressDocker(image);
+        docker._network = "scc-bench-" + docker._run;
+        Check(Run("network", "create", "--label", $"{Label}={docker._run}", docker._network));
+        docker._subnet = Check(Run("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", docker._network)).Stdout.Trim();
+        return docker;
+    }
+
+    public string StartServer(int megabytes)
+    {
+        const string server = """
+            use IO::Socket::INET; my $n = $ARGV[0]; my $chunk = "x" x 1048576;
+            my $s = IO::Socket::INET->new(LocalPort => 80, Listen => 16, ReuseAddr => 1) or die "listen: $!";
+            while (my $c = $s->accept) { while (my $l = <$c>) { last if $l =~ /^\r?$/ }
+              print $c "HTTP/1.0 200 OK\r\nContent-Length: " . ($n * 1048576) . "\r\nConnection: close\r\n\r\n";
+              print $c $chunk for 1 .. $n; close $c }
+            """;
+        return Start("server", ["--user", "0"], "perl", "-e", server, megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public string StartProxy(IReadOnlyList<string> destinations)
+    {
+        var policy = EgressMerger.Merge(new([new(EgressSource.Project, destinations)], null, [_subnet])).Policy;
+        var config = Path.Combine(_work, $"squid-{_count}.conf");
+        File.WriteAllText(config, SquidConfigCompiler.Compile(policy));
+        return Start("proxy", ["-v", $"{config}:{EgressProxyContract.ConfigPath}:ro"]);
+    }
+
+    public string IpOf(string container) =>
+        Check(Run("inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{_network}\").IPAddress}}}}", container)).Stdout.Trim();
+
+    public static void WaitForPort(string ip, int port, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                socket.Connect(IPAddress.Parse(ip), port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        throw new TimeoutException($"{ip}:{port} did not accept connections within {timeout}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var id in Run("ps", "-aq", "--filter", $"label={Label}={_run}").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Run("rm", "-f", id.Trim());
+        }
+
+        Run("network", "rm", _network);
+        Directory.Delete(_work, recursive: true);
+    }
+
+    public static (int ExitCode, string Stdout, string Output) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout, stdout + stderr.Result);
+    }
+
+    private string Start(string role, string[] options, params string[] command)
+    {
+        var name = $"scc-bench-{_run}-{role}-{_count++}";
+        string[] args = ["run", "-d", "--name", name, "--label", $"{Label}={_run}", "--network", _network, "--network-alias", role, .. options, _image, .. command];
+        Check(Run(args));
+        return name;
+    }
+
+    private static (int ExitCode, string Stdout, string Output) Check((int ExitCode, string Stdout, string Output) result) =>
+        result.ExitCode == 0 ? result : throw new InvalidOperationException(result.Output);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Scc.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Scc.sln not found above " + AppContext.BaseDirectory);
+    }
+}

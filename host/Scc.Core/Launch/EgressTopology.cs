@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Scc.Core.Audit;
+using Scc.Core.Errors;
+using Scc.Core.Runtime;
+using Scc.Egress;
+
+namespace Scc.Core.Launch;
+
+/// <summary>
+/// The per-session topology of <c>web-egress-enforced</c> (DESIGN.md §7): an internal network with no route out,
+/// the Squid proxy on it (alias <see cref="ProxyAlias"/>) and on the egress network, and the agent only on the
+/// internal network. Everything is labelled with the session and removed with it.
+/// </summary>
+internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
+{
+    public const string ProxyAlias = "scc-egress";
+    public const string DefaultEgressNetwork = "bridge";
+    public static readonly string ProxyUrl = $"http://{ProxyAlias}:{EgressProxyContract.ListenPort}";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string>(identity.Labels(sessionId, "egress"));
+        var outside = string.IsNullOrWhiteSpace(egressNetwork) ? DefaultEgressNetwork : egressNetwork;
+        if (await runtime.InspectNetworkAsync(outside, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new ConfigException($"The egress network \"{outside}\" (runtime.egress_network) does not exist.", "Create it, or remove runtime.egress_network from the user config to use the default bridge.");
+        }
+
+        try
+        {
+            await runtime.CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, cancellationToken).ConfigureAwait(false);
+            var proxy = new ContainerSpec(ImageProvisioner.ProxyImage, identity.ProxyContainerName)
+            {
+                Labels = new Dictionary<string, string>(identity.Labels(sessionId, "proxy")),
+                Networks = [identity.NetworkName],
+                NetworkAliases = [ProxyAlias],
+                CapDrop = ["ALL"],
+                SecurityOptions = ["no-new-privileges:true"],
+                PidsLimit = 256,
+                MemoryBytes = 512L * 1024 * 1024,
+                // The image prepares its state, spool and log folders for the squid user; only /tmp is a tmpfs.
+                Mounts = [MountSpec.Tmpfs("/tmp")],
+            };
+            await runtime.CreateContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+            await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
+            await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
+            await runtime.StartContainerAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
+            await WaitReadyAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
+            audit.Append([AuditEvent.Info("egress.setup", sessionId, new JsonObject
+            {
+                ["session"] = sessionId,
+                ["network"] = identity.NetworkName,
+                ["proxy"] = proxy.Name,
+                ["egress_network"] = outside,
+            })]);
+        }
+        catch
+        {
+            await TearDownAsync(identity, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken)
+    {
+        await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+        await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitReadyAsync(string proxy, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            var info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+            if (info is not { Running: true })
+            {
+                var log = await runtime.ReadFileAsync(proxy, EgressProxyContract.LogDirectory + "/cache.log", cancellationToken).ConfigureAwait(false);
+                var tail = log is null ? string.Empty : string.Join(" | ", Encoding.UTF8.GetString(log).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+                throw new ToolException($"The egress proxy stopped while starting (exit code {info?.ExitCode}). {tail}", "The agent was not started; run `scc doctor`, or `scc images build` to rebuild the proxy image.");
+            }
+
+            var probe = await runtime.ExecAsync(proxy, new ExecRequest(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{EgressProxyContract.ListenPort}"]), cancellationToken).ConfigureAwait(false);
+            if (probe.ExitCode == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ToolException($"The egress proxy did not accept connections within {ReadyTimeout.TotalSeconds:F0} s.", "The agent was not started; see `scc doctor`.");
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text;
+using Scc.Testing;
+
+namespace Scc.Integration.Tests.Launch;
+
+internal sealed record ProcessResult(int ExitCode, string Out, string Err)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Out}\nstderr: {Err}";
+}
+
+/// <summary>Runs the real scc (the scc.dll next to the tests, with its plugins and images) as a child process.</summary>
+internal static class SccProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "scc.dll");
+
+    public static Task<ProcessResult> RunAsync(TestEnvironment env, params string[] args) => RunAsync(env, null, TimeSpan.FromMinutes(20), args);
+
+    public static async Task<ProcessResult> RunAsync(TestEnvironment env, IReadOnlyDictionary<string, string>? extraEnv, TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env.Variables)
+        {
+            psi.Environment[k] = v;
+        }
+
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        psi.Environment["NO_COLOR"] = "1";
+        return await RunAsync(psi, timeout);
+    }
+
+    public static async Task<ProcessResult> RunAsync(ProcessStartInfo psi, TimeSpan timeout)
+    {
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout}");
+        }
+
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static async Task<ProcessResult> ShellAsync(string command, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        return await RunAsync(psi, TimeSpan.FromMinutes(5));
+    }
+
+    public static string Text(params string[] lines) => string.Join('\n', lines);
+
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+}
