@@ -19,16 +19,32 @@ internal sealed class SandboxPreparer(IContainerFiles files)
 
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public async Task PrepareAsync(string container, SandboxContainerPlan plan, string dataMountPath, CancellationToken cancellationToken)
+    /// <param name="alsoWrite">
+    /// More files to place in the same upload (paths relative to <c>/</c>, e.g. the settings file and the safety
+    /// policy): every archive call makes the engine mount the container's file system (~0.1–0.3 s), so a start that
+    /// batches its files into this one call is that much faster.
+    /// </param>
+    public async Task PrepareAsync(
+        string container,
+        SandboxContainerPlan plan,
+        string dataMountPath,
+        CancellationToken cancellationToken,
+        IReadOnlyList<ContainerFile>? alsoWrite = null)
     {
         var uid = plan.AgentUid;
         var gid = plan.AgentGid;
 
-        // Few round trips: this runs on every start, and a warm start should cost little more than `docker run`.
-        var passwdRead = files.ReadFileAsync(container, "/etc/passwd", cancellationToken);
-        var groupRead = files.ReadFileAsync(container, "/etc/group", cancellationToken);
-        var passwd = await passwdRead.ConfigureAwait(false);
-        var group = await groupRead.ConfigureAwait(false);
+        // Few round trips: this runs on every start, and each archive call makes the engine mount the container's
+        // file system. The image's own uid (1000) and root have accounts already, so only other uids read and patch.
+        byte[]? passwd = null;
+        byte[]? group = null;
+        if (uid is not (0 or ImageAgentUid))
+        {
+            var passwdRead = files.ReadFileAsync(container, "/etc/passwd", cancellationToken);
+            var groupRead = files.ReadFileAsync(container, "/etc/group", cancellationToken);
+            passwd = await passwdRead.ConfigureAwait(false);
+            group = await groupRead.ConfigureAwait(false);
+        }
 
         if (uid != ImageAgentUid)
         {
@@ -51,6 +67,7 @@ internal sealed class SandboxPreparer(IContainerFiles files)
         // After the re-own: these two must end up the agent's whatever the image or an older session left.
         writes.Add(ContainerFile.Folder(plan.Home, uid, gid, HomeFolder));
         writes.Add(ContainerFile.Folder(dataMountPath, uid, gid, PrivateFolder));
+        writes.AddRange(alsoWrite ?? []);
         await files.WriteFilesAsync(container, "/", writes, cancellationToken).ConfigureAwait(false);
     }
 
