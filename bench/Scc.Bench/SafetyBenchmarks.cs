@@ -48,7 +48,7 @@ public class SafetyBenchmarks
         }
     }
 
-    public const int CorpusSize = 1214;
+    public const int CorpusSize = 1225;
 
     [Benchmark(OperationsPerInvoke = CorpusSize)]
     public int EvaluateCorpus()

@@ -37,6 +37,12 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        // Bare `scc` inside a repository is `scc start`; elsewhere it shows the help.
+        if (args.Length == 0)
+        {
+            args = IsInRepository(Environment.CurrentDirectory) ? ["start"] : ["--help"];
+        }
+
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
@@ -52,6 +58,19 @@ internal static class CliApp
         context.ParseResult = parseResult;
         var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer };
         return await parseResult.InvokeAsync(config).ConfigureAwait(false);
+    }
+
+    private static bool IsInRepository(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parseResult)

@@ -26,12 +26,11 @@ IFS='
 
 case "$mode" in
 pre)
-    # apt reads this bundle for https sources; the ca-certificates package regenerates it later.
-    if [ ! -s "$bundle" ]; then
-        mkdir -p "$(dirname "$bundle")"
-        for f in $files; do tr -d '\r' <"$f"; echo; done >"$bundle"
-        echo "scc: extra CA certificates staged for apt"
-    fi
+    # apt reads this bundle for https sources; update-ca-certificates regenerates it later, so
+    # appending (to a base image's bundle, or to nothing) leaves no trace.
+    mkdir -p "$(dirname "$bundle")"
+    for f in $files; do tr -d '\r' <"$f"; echo; done >>"$bundle"
+    echo "scc: extra CA certificates staged for apt"
     exit 0
     ;;
 install) ;;

@@ -1,20 +1,12 @@
 using Scc.Safety.Evaluator;
 
-// Any failure blocks: exit 2, and the real tool never runs.
+// Any failure blocks: exit 2, and the real tool never runs (exec only happens on an explicit allow).
 try
 {
     return EvaluatorMain.Run(RawArgs.Read());
 }
 catch (Exception ex)
 {
-    try
-    {
-        Output.Err("scc-safety: blocked: internal error (" + ex.GetType().Name + ") [shell.undecidable]");
-    }
-    catch (IOException)
-    {
-        // stderr closed: the exit code still says blocked.
-    }
-
+    Output.Err("scc-safety: blocked: internal error (" + ex.GetType().Name + ") [shell.undecidable]");
     return 2;
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Scc.Cli.Rendering;
 using Scc.Testing;
+using Spectre.Console.Testing;
 
 namespace Scc.Cli.Tests;
 
@@ -50,6 +52,37 @@ public sealed class GovernanceCommandTests : IDisposable
         (await CliRunner.RunAsync(_env, "team", "switch", "ops")).ExitCode.ShouldBe(0);
         JsonNode.Parse(File.ReadAllText(UserConfigFile))!["selected_team"]!.GetValue<string>().ShouldBe("ops");
         (await CliRunner.RunAsync(_env, "team", "switch", "nope")).ExitCode.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Setup_Interactive_AsksSourceAndTeam()
+    {
+        var output = new TestConsole().Width(250).Interactive();
+        output.Input.PushKey(ConsoleKey.Enter);                // "Connect to an org config"
+        output.Input.PushTextWithEnter(OrgFile);               // the source
+        output.Input.PushKey(ConsoleKey.DownArrow);            // teams: dev, ops, (none) -> ops
+        output.Input.PushKey(ConsoleKey.Enter);
+        var error = new TestConsole().Width(250);
+
+        var code = await CliApp.RunAsync(["setup"], new CliOutput(output, error), _env.Environment, CliRunner.BuiltInPlugins);
+
+        code.ShouldBe(0, error.Output);
+        var saved = JsonNode.Parse(File.ReadAllText(UserConfigFile))!;
+        saved["selected_team"]!.GetValue<string>().ShouldBe("ops");
+        saved["org_source"]!["source"]!.GetValue<string>().ShouldBe(OrgFile);
+    }
+
+    [Fact]
+    public async Task OrgImport_InvalidConfig_Exit3AndNothingSaved()
+    {
+        var bad = Path.Combine(_env.Root, "bad.json");
+        File.WriteAllText(bad, """{"schema_version": "9.9.9", "organization": {"name": "x", "id": "x"}}""");
+
+        var r = await CliRunner.RunAsync(_env, "org", "import", bad);
+
+        r.ExitCode.ShouldBe(3);
+        r.Err.ShouldContain("9.9.9");
+        File.Exists(UserConfigFile).ShouldBeFalse();
     }
 
     [Fact]
@@ -199,6 +232,10 @@ public sealed class GovernanceCommandTests : IDisposable
         r.ExitCode.ShouldBe(6);
         r.Err.ShouldContain("extra@m");
         r.Err.ShouldContain("allow_project_overrides");
+        var audit = await CliRunner.RunAsync(_env, "audit", "tail", "--json");
+        var violation = JsonNode.Parse(audit.Out)!["data"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "config.violation")!;
+        violation["data"]!["item"]!.GetValue<string>().ShouldBe("extra@m");
+        violation["data"]!["outcome"]!.GetValue<string>().ShouldBe("denied");
     }
 
     [Fact]

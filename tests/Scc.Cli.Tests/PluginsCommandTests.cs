@@ -126,6 +126,8 @@ public sealed class PluginsCommandTests : IDisposable
         var org = Path.Combine(_env.Root, "org.json");
         File.WriteAllText(org, new JsonObject
         {
+            ["schema_version"] = "1.0.0",
+            ["organization"] = new JsonObject { ["name"] = "Example", ["id"] = "example" },
             ["security"] = new JsonObject { ["provider_plugins"] = new JsonObject { ["allow"] = new JsonArray(new JsonObject { ["id"] = "gemini", ["publisher"] = "example", ["sha256"] = hash }) } },
         }.ToJsonString());
         var list = await CliRunner.RunAsync(_env, "--org-config", org, "plugins", "list", "--json");

@@ -39,7 +39,7 @@ public sealed class ProviderAndAuditCommandTests : IDisposable
     public async Task ProviderSet_NotAllowedByOrg_Governance()
     {
         var org = Path.Combine(_env.Root, "org.json");
-        File.WriteAllText(org, """{"security":{"allowed_providers":["claude"]}}""");
+        File.WriteAllText(org, """{"schema_version":"1.0.0","organization":{"name":"Example","id":"example"},"security":{"allowed_providers":["claude"]}}""");
 
         var r = await CliRunner.RunAsync(_env, "--org-config", org, "provider", "set", "codex");
 
@@ -53,6 +53,7 @@ public sealed class ProviderAndAuditCommandTests : IDisposable
     [Fact]
     public async Task ProviderShow_NoRuntime_AuthUnknownHonestly()
     {
+        _env["DOCKER_HOST"] = $"unix://{_env.Root}/no-engine.sock";
         var r = await CliRunner.RunAsync(_env, "provider", "show", "--json");
 
         r.ExitCode.ShouldBe(0, r.Err);

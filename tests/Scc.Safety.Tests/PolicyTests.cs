@@ -178,4 +178,22 @@ public sealed class PolicyTests
         SafetyRules.All.ShouldAllBe(r => r.Description.Length > 10);
         SafetyRules.KeyOf(SafetyRules.CleanForce).ShouldBe("block_clean_force");
     }
+
+    [Fact]
+    public void Evaluate_CodeBuiltPolicyDestinations_AreNormalized()
+    {
+        var p = new SafetyPolicy(SafetyAction.Block, new Dictionary<string, bool>(), ["GitHub.com.", "not a host"]);
+        SafetyEngine.Evaluate("curl https://github.com/x", p).Allowed.ShouldBeTrue();
+        SafetyEngine.Evaluate("curl https://gitlab.com/x", p).Allowed.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("git", true)]
+    [InlineData("/usr/bin/git", true)]
+    [InlineData("git-push", true)]
+    [InlineData("curl", true)]
+    [InlineData("ncat", true)]
+    [InlineData("ls", false)]
+    [InlineData("gitk", false)]
+    public void IsGuardedTool_Names_AreRecognised(string name, bool guarded) => SafetyEngine.IsGuardedTool(name).ShouldBe(guarded);
 }

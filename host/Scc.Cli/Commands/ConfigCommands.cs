@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Scc.Core.Audit;
 using Scc.Core.Config;
 using Scc.Core.Errors;
 using Scc.Core.Governance;
@@ -62,12 +63,14 @@ internal sealed class ConfigExplainCommand : SccCommand
 internal sealed class ConfigValidateCommand : SccCommand
 {
     private readonly GovernanceService _governance;
+    private readonly IAuditLog _audit;
     private readonly Argument<string?> _workspace = new("workspace") { Description = "The workspace (default: the current folder)", Arity = ArgumentArity.ZeroOrOne };
 
-    public ConfigValidateCommand(CliContext context, GovernanceService governance)
+    public ConfigValidateCommand(CliContext context, GovernanceService governance, IAuditLog audit)
         : base("validate", "Check the project's .scc.yaml against the org and team: exits 6 when it asks for something blocked or denied", context)
     {
         _governance = governance;
+        _audit = audit;
         Arguments.Add(_workspace);
         AddJsonOption();
     }
@@ -84,6 +87,19 @@ internal sealed class ConfigValidateCommand : SccCommand
         var messages = violations.Select(r => $"{r.Kind} '{r.Item}' is {r.Outcome.ToString().ToLowerInvariant()}: {r.Reason} (rule: {r.Rule})").ToList();
         ConfigCliSupport.Warn(Output, result.Diagnostics, result.Notes.Concat(ignored.Select(r => $"{r.Kind} '{r.Item}' is ignored: {r.Reason} (rule: {r.Rule})")));
         var code = errors.Count > 0 ? ExitCodes.ConfigOrNetwork : violations.Count > 0 ? ExitCodes.Governance : ExitCodes.Ok;
+        if (violations.Count > 0)
+        {
+            try
+            {
+                _audit.Append([.. ConfigAudit.Violations(result.Effective, request.Workspace).Where(e => e.Data?["layer"]?.GetValue<string>() == Layers.Project)]);
+            }
+            catch (AuditWriteException ex)
+            {
+                // The verdict stands without the record; say that it was not recorded.
+                Output.Warn(ex.Message);
+            }
+        }
+
         if (IsJson(parseResult))
         {
             Output.Json("ConfigValidation", new JsonObject

@@ -115,8 +115,9 @@ internal sealed record SafetyNetConfig
 
 internal sealed record ProviderPluginPolicy
 {
-    /// <summary>Plugins that may load: by id, optionally pinned to a publisher and to the SHA-256 of the entry assembly.</summary>
-    public IReadOnlyList<ProviderPluginAllow> Allow { get; set; } = [];
+    /// <summary>Plugins that may load: by id, optionally pinned to a publisher and to the hash of the whole plugin folder (`scc plugins verify`).</summary>
+    /// <remarks>Null when the key is absent (no allow list: any plugin not blocked may load); [] allows no user plugin.</remarks>
+    public IReadOnlyList<ProviderPluginAllow>? Allow { get; set; }
 
     /// <summary>Case-insensitive globs over plugin ids; a block wins over an allow.</summary>
     public IReadOnlyList<string> Block { get; set; } = [];

@@ -113,11 +113,13 @@ internal static class OrgConfigLoader
             return new TeamFileLoadResult(null, diagnostics, origin);
         }
 
+        // Older team files write the version as the integer 1.
         var version = (root as JObject)?["schema_version"];
-        if (version is { Type: JTokenType.String } && (string?)version != SupportedSchemaVersion)
+        if ((version is { Type: JTokenType.String } && (string?)version != SupportedSchemaVersion)
+            || (version is { Type: JTokenType.Integer } && (long)version != 1))
         {
             diagnostics.Add(At(version, origin, "schema_version",
-                $"unknown schema_version '{(string?)version}'; scc reads {SupportedSchemaVersion}"));
+                $"unknown schema_version '{version}'; scc reads {SupportedSchemaVersion}"));
             return new TeamFileLoadResult(null, diagnostics, origin);
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scc.Core.Config;
+using Scc.Safety;
 
 namespace Scc.Core.Governance;
 
@@ -15,6 +16,12 @@ internal sealed record DerivedSafetyPolicy(
     IReadOnlyList<string> AllowedDestinations,
     IReadOnlyDictionary<string, Provenance> RuleSources)
 {
+    /// <summary>The safety engine's own policy type, for evaluating in the host.</summary>
+    public SafetyPolicy ToSafetyPolicy() => new(
+        Action switch { "warn" => SafetyAction.Warn, "allow" => SafetyAction.Allow, _ => SafetyAction.Block },
+        new Dictionary<string, bool>(Rules, StringComparer.Ordinal),
+        [.. AllowedDestinations]);
+
     public string ToJson() => JsonSerializer.Serialize(
         new SafetyPolicyDocument(Action, new SortedDictionary<string, bool>(Rules.ToDictionary(), StringComparer.Ordinal), new SafetyPolicyNetwork(AllowedDestinations)),
         SafetyPolicyJsonContext.Default.SafetyPolicyDocument);
@@ -33,13 +40,8 @@ internal sealed partial class SafetyPolicyJsonContext : JsonSerializerContext;
 
 internal static class SafetyPolicyMapper
 {
-    /// <summary>The engine's rule keys (DESIGN.md §5). A missing key means on.</summary>
-    public static readonly IReadOnlyList<string> EngineRules =
-    [
-        "block_force_push", "block_push_mirror", "block_reset_hard", "block_branch_force_delete", "block_stash_drop",
-        "block_stash_clear", "block_clean_force", "block_checkout_path", "block_restore_worktree", "block_reflog_expire",
-        "block_gc_prune", "block_filter_branch",
-    ];
+    /// <summary>The engine's rule keys (DESIGN.md §5), from the engine itself. A missing key means on.</summary>
+    public static IReadOnlyList<string> EngineRules => SafetyPolicy.RuleKeys;
 
     /// <summary>
     /// Each older SCC <c>safety_net</c> key and the engine rules it governs. Every older key maps somewhere; a push

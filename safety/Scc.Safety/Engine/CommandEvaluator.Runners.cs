@@ -417,6 +417,12 @@ internal static partial class CommandEvaluator
         {
             next.Words = [.. next.Words, .. output.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(ShellWord.Static)];
         }
+        else if (!replace && IsGitListing(inv.PipedFrom) && !next.Words.Any(x => x.Text == "push"))
+        {
+            // `git branch --merged | xargs git branch -d`: branch names never start with '-' (they may start with '+',
+            // hence no relaxation for push).
+            next.Words = [.. next.Words, new ShellWord("./<xargs input>", isDynamic: true)];
+        }
         else
         {
             next.TrailingUnknown = true;
@@ -426,6 +432,12 @@ internal static partial class CommandEvaluator
         next.PipedFrom = null;
         return next;
     }
+
+    private static bool IsGitListing(ShellCommand? producer) =>
+        producer is { Words.Count: >= 2 } && producer.Words.All(w => !w.IsDynamic) && BaseName(producer.Words[0].Text) == "git"
+        && producer.Words[1].Text is "branch" or "for-each-ref" or "tag"
+        && producer.Words.All(w => w.Text is not ("--format" or "--pretty") && !w.Text.StartsWith("--format=", StringComparison.Ordinal)
+            && !w.Text.StartsWith("--pretty=", StringComparison.Ordinal));
 
     private static void Find(Invocation inv, EvalContext ctx)
     {

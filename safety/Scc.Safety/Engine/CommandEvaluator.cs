@@ -43,6 +43,21 @@ internal static partial class CommandEvaluator
             CollectSessionEnv(cmd, ctx);
         }
 
+        foreach (var r in parsed.NetworkRedirections)
+        {
+            // exec 3<>/dev/tcp/host/port: bash itself connects.
+            var parts = r.Text.Split('/');
+            var host = parts.Length > 3 ? parts[3] : string.Empty;
+            if (r.IsDynamic && Destinations.LooksDynamic(host))
+            {
+                ctx.Add(SafetyRules.Undecidable, $"bash network redirection '{r.Text}' is not static", r.Text);
+            }
+            else if (!Destinations.IsAllowed(host, ctx.Policy))
+            {
+                ctx.Add(SafetyRules.NetworkDestination, $"bash /dev/tcp: destination '{Destinations.NormalizeHost(host)}' is not in network.allowed_destinations", r.Text);
+            }
+        }
+
         foreach (var cmd in parsed.Commands)
         {
             if (cmd.Words.Count == 0)

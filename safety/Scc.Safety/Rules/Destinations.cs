@@ -68,7 +68,7 @@ internal static class Destinations
     public static bool IsLoopback(string host)
     {
         var h = NormalizeHost(host);
-        if (h == "localhost" || h.EndsWith(".localhost", StringComparison.Ordinal) || h == "::1" || h == "0:0:0:0:0:0:0:1")
+        if (h is "localhost" or "::1" or "0:0:0:0:0:0:0:1" or "0.0.0.0" || h.EndsWith(".localhost", StringComparison.Ordinal))
         {
             return true;
         }
@@ -95,8 +95,15 @@ internal static class Destinations
             return true;
         }
 
-        foreach (var p in policy.AllowedDestinations)
+        foreach (var raw in policy.AllowedDestinations)
         {
+            // Policies built in code (not loaded) may carry any case or a trailing dot.
+            var p = NormalizePattern(raw);
+            if (p is null)
+            {
+                continue;
+            }
+
             if (p.StartsWith("*.", StringComparison.Ordinal))
             {
                 if (h.Length > p.Length - 1 && h.EndsWith(p.AsSpan(1), StringComparison.Ordinal))

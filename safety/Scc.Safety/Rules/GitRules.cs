@@ -134,6 +134,13 @@ internal static partial class GitRules
 
         // Settings whose values are shell commands run whatever the subcommand.
         config.RunShellValued(runScript, ctx, display);
+        if (config.HasDynamicKeys)
+        {
+            // `-c "$K=$V"` could be remote.*.push=+…, core.pager=…, an alias: nothing about the command is known.
+            ctx.Add(SafetyRules.Undecidable, "git: a configuration setting (-c, GIT_CONFIG_*) is not static", display);
+            return;
+        }
+
         if (i >= args.Count)
         {
             return;
@@ -173,11 +180,6 @@ internal static partial class GitRules
 
                 ExpandAlias(sub, alias.Value.Value, rest, inv, config, ctx, runScript, display, aliasDepth);
                 return;
-            }
-
-            if (config.HasDynamicKeys)
-            {
-                ctx.Add(SafetyRules.Undecidable, $"git: '{sub}' may be an alias from configuration that is not static", display);
             }
 
             return;

@@ -41,6 +41,9 @@ internal sealed class ParsedScript
     /// <summary>Reasons the script could not be fully decided (unbalanced quotes, nesting limit, …).</summary>
     public List<string> Undecidable { get; } = [];
 
+    /// <summary>Redirection targets under /dev/tcp or /dev/udp: bash opens a network connection for them.</summary>
+    public List<ShellWord> NetworkRedirections { get; } = [];
+
     /// <summary>Parsing stopped early; what was found so far is still reported.</summary>
     public bool Aborted { get; set; }
 }

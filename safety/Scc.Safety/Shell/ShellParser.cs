@@ -321,6 +321,11 @@ internal sealed partial class ShellParser
         }
 
         var w = target.Word!;
+        if (w.Text.StartsWith("/dev/tcp/", StringComparison.Ordinal) || w.Text.StartsWith("/dev/udp/", StringComparison.Ordinal))
+        {
+            _result.NetworkRedirections.Add(w);
+        }
+
         switch (op)
         {
             case "<<":

@@ -93,8 +93,8 @@ public sealed class OrgConfigLoaderTests
              "security": {"allowed_providers": ["prov-a"],
                "provider_plugins": {"allow": [{"id": "acme.agent", "publisher": "Acme", "sha256": "ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01ab01"}], "block": ["evil.*"]},
                "safety_net": {"rules": {"block_gc_prune": false}}},
-             "defaults": {"egress": {"destinations": ["registry.npmjs.org", "*.pypi.org:443"], "sets": ["pkgs"], "private_networks": ["10.1.0.0/16"]}},
-             "destination_sets": {"pkgs": ["files.pythonhosted.org"]},
+             "defaults": {"egress": {"destinations": ["registry.example.com", "*.packages.example.com:443"], "sets": ["pkgs"], "private_networks": ["10.1.0.0/16"]}},
+             "destination_sets": {"pkgs": ["files.example.com"]},
              "delegation": {"teams": {"allow_additional_destinations": ["web-*"]}},
              "profiles": {"web-a": {"egress": {"destinations": ["api.example.invalid"]}}}}
             """;
@@ -102,11 +102,11 @@ public sealed class OrgConfigLoaderTests
         var config = OrgConfigLoader.Parse(Text, "o.json").GetOrThrow();
 
         config.Security.AllowedProviders.ShouldBe(["prov-a"]);
-        config.Security.ProviderPlugins.Allow.Single().Publisher.ShouldBe("Acme");
+        config.Security.ProviderPlugins.Allow!.Single().Publisher.ShouldBe("Acme");
         config.Security.ProviderPlugins.Block.ShouldBe(["evil.*"]);
         config.Security.SafetyNet!.Rules!["block_gc_prune"].ShouldBeFalse();
         config.Defaults.Egress!.PrivateNetworks.ShouldBe(["10.1.0.0/16"]);
-        config.DestinationSets["pkgs"].ShouldBe(["files.pythonhosted.org"]);
+        config.DestinationSets["pkgs"].ShouldBe(["files.example.com"]);
         config.Delegation.Teams.AllowAdditionalDestinations.ShouldBe(["web-*"]);
         config.Profiles["web-a"].Egress!.Destinations.ShouldBe(["api.example.invalid"]);
     }

@@ -138,6 +138,30 @@ public sealed class OrgConfigProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_ServerNeverAnswers_TimesOutWithClearError()
+    {
+        // A loopback socket that accepts and then says nothing.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+            var fetcher = new HttpConfigFetcher(new HttpClient()) { Timeout = TimeSpan.FromMilliseconds(300) };
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            var error = await Should.ThrowAsync<ConfigException>(() =>
+                fetcher.GetAsync(new Uri($"http://127.0.0.1:{port}/org.json"), null, new Dictionary<string, string>(), default));
+
+            error.Message.ShouldContain("did not answer");
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Load_EnvAuth_SendsBearerToken()
     {
         _server.Map("/org.json", r => r.Headers["Authorization"] == "Bearer s3cret" ? new Canned(200, GoodOrg) : new Canned(401, "no"));

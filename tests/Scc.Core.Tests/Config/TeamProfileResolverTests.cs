@@ -138,6 +138,17 @@ public sealed class TeamProfileResolverTests : IDisposable
         await Should.ThrowAsync<GovernanceException>(() => Resolver().ResolveAsync(Org("\"teams/fed.json\"", remote: true), "fed", FetchMode.Normal, default));
     }
 
+    [Theory]
+    [InlineData("""{"$schema": "x", "schema_version": 1, "enabled_plugins": ["a@m"], "marketplaces": {"m": {"source": "github", "owner": "o", "repo": "r", "branch": "main"}}}""", true)]
+    [InlineData("""{"schema_version": "1.0.0", "enabled_plugins": ["a@m"], "disabled_plugins": ["b-*"]}""", true)]
+    [InlineData("""{"schema_version": 2, "enabled_plugins": ["a@m"]}""", false)]
+    [InlineData("""{"schema_version": "3.0.0"}""", false)]
+    [InlineData("""{"enabled_plugins": ["a@m"]}""", false)]
+    public void ParseTeamFile_ExistingTeamFileForms(string text, bool valid)
+    {
+        OrgConfigLoader.ParseTeamFile(text, "team.json").IsValid.ShouldBe(valid);
+    }
+
     [Fact]
     public async Task Resolve_Offline_WithoutCache_IsError()
     {

@@ -59,6 +59,26 @@ public sealed class SafetyPolicyMapperTests
     }
 
     [Fact]
+    public void ToJson_IsReadByTheSafetyEngineAsTheSamePolicy()
+    {
+        var derived = SafetyPolicyMapper.Map(new SafetyNetConfig { Action = "warn", BlockStashDestructive = false }, ["a.example.invalid"]);
+
+        var loaded = Scc.Safety.SafetyPolicyLoader.Load(System.Text.Encoding.UTF8.GetBytes(derived.ToJson()), "derived");
+        var mapped = derived.ToSafetyPolicy();
+
+        loaded.IsFailClosed.ShouldBeFalse(loaded.LoadError);
+        loaded.Action.ShouldBe(Scc.Safety.SafetyAction.Warn);
+        mapped.Action.ShouldBe(loaded.Action);
+        foreach (var key in Scc.Safety.SafetyPolicy.RuleKeys)
+        {
+            loaded.IsEnabled(key).ShouldBe(mapped.IsEnabled(key), key);
+        }
+
+        loaded.IsEnabled("block_stash_drop").ShouldBeFalse();
+        loaded.AllowedDestinations.ShouldBe(["a.example.invalid"]);
+    }
+
+    [Fact]
     public void ToJson_HasTheDesignShape()
     {
         var json = SafetyPolicyMapper.Map(new SafetyNetConfig { BlockResetHard = false }, ["a.example.invalid", "*.b.example.invalid"]).ToJson();

@@ -41,7 +41,15 @@ public sealed class PluginHostTests : IDisposable
         File.WriteAllText(path, json.ToJsonString());
     }
 
-    private static PluginPolicy Policy(string json) => PluginPolicy.FromOrgConfig(System.Text.Json.JsonDocument.Parse(json).RootElement, "test-org.json");
+    private static PluginPolicy Policy(string securityJson)
+    {
+        var doc = JsonNode.Parse(securityJson)!.AsObject();
+        doc["schema_version"] = "1.0.0";
+        doc["organization"] = new JsonObject { ["name"] = "Test", ["id"] = "test" };
+        var loaded = Scc.Core.Config.OrgConfigLoader.Parse(doc.ToJsonString(), "test-org.json");
+        loaded.Config.ShouldNotBeNull(string.Join("; ", loaded.Diagnostics));
+        return PluginPolicy.FromOrg(loaded.Config!, "test-org.json");
+    }
 
     private static PluginPolicy PinPolicy(string hash, string? publisher)
     {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Whole-process launch timings on the real engine, each side by side with its baseline in one run:
+#   1. warm `scc start --detach` (image present, open network)  vs  `docker run -d` of the same image with the
+#      same mounts and hardening                                  (target ratio <= 1.5)
+#   2. `git status` through the safety wrapper inside the sandbox  vs  the real git binary, both via docker exec
+#                                                                  (target ratio <= 1.3)
+#   3. warm `scc start --detach` with web-egress-enforced  minus  the open start: the time the proxy adds
+#                                                                  (target <= 1 s)
+# Usage: bench/launch.sh [RUNS]   (default 10; medians in ms). Needs the images (scripts/scc images build).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs="${1:-10}"
+scc="$root/artifacts/bench/scc/scc"
+if [ ! -x "$scc" ]; then
+    dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 --self-contained false -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
+fi
+tmp=$(mktemp -d)
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
+ws="$tmp/ws"; mkdir -p "$ws"; (cd "$ws" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m b); chown -R 1000:1000 "$ws"
+image=scc-agent-claude
+docker image inspect "$image" >/dev/null 2>&1 || { echo "build the images first: scripts/scc images build" >&2; exit 1; }
+
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+start_times=(); docker_times=(); enforced_times=()
+for ((i = 0; i < runs; i++)); do
+    t0=$(date +%s%N); "$scc" start "$ws" --provider claude --detach >/dev/null 2>&1; t1=$(date +%s%N)
+    start_times+=("$(ms "$t0" "$t1")")
+    "$scc" stop --all >/dev/null 2>&1
+    t0=$(date +%s%N)
+    docker run -d --name "scc-bench-$i" --init --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges:true \
+        --pids-limit 2048 --memory 4g -v "$ws:$ws" -v docker-claude-sandbox-data:/home/agent/.claude -w "$ws" \
+        "$image" sleep infinity >/dev/null
+    t1=$(date +%s%N)
+    docker_times+=("$(ms "$t0" "$t1")")
+    docker rm -f "scc-bench-$i" >/dev/null
+done
+
+# Enforced egress: the proxy image must exist; an org config selects the policy.
+org="$tmp/org.json"
+printf '{"schema_version":"1.0.0","organization":{"name":"bench","id":"bench"},"defaults":{"network_policy":"web-egress-enforced"}}' > "$org"
+if docker image inspect scc-egress-proxy >/dev/null 2>&1; then
+    for ((i = 0; i < runs; i++)); do
+        t0=$(date +%s%N); "$scc" --org-config "$org" start "$ws" --provider claude --detach >/dev/null 2>&1; t1=$(date +%s%N)
+        enforced_times+=("$(ms "$t0" "$t1")")
+        "$scc" stop --all >/dev/null 2>&1
+    done
+fi
+
+"$scc" start "$ws" --provider claude --detach >/dev/null 2>&1
+c=$(docker ps -q --filter "label=scc.workspace=$ws" | head -1)
+wrapped=(); real=()
+for ((i = 0; i < 20; i++)); do
+    t0=$(date +%s%N); docker exec -w "$ws" "$c" git status >/dev/null; t1=$(date +%s%N); wrapped+=("$(ms "$t0" "$t1")")
+    t0=$(date +%s%N); docker exec -w "$ws" "$c" /usr/libexec/scc/real/git status >/dev/null; t1=$(date +%s%N); real+=("$(ms "$t0" "$t1")")
+done
+"$scc" stop --all >/dev/null 2>&1
+rm -rf "$tmp"
+
+s=$(printf '%s\n' "${start_times[@]}" | median); d=$(printf '%s\n' "${docker_times[@]}" | median)
+w=$(printf '%s\n' "${wrapped[@]}" | median); r=$(printf '%s\n' "${real[@]}" | median)
+printf 'runs: %s (git status: 20); medians in ms\n' "$runs"
+printf '%-52s %8s\n' "scc start --detach (warm, open network)" "$s" "docker run -d (same image, mounts, hardening)" "$d" \
+    "git status via wrapper (docker exec)" "$w" "git status, real binary (docker exec)" "$r"
+awk -v s="$s" -v d="$d" 'BEGIN { printf "ratio start / docker run: %.2f (target <= 1.5)\n", s / d }'
+awk -v w="$w" -v r="$r" 'BEGIN { printf "ratio wrapped / real git status: %.2f (target <= 1.3)\n", w / r }'
+if [ "${#enforced_times[@]}" -gt 0 ]; then
+    e=$(printf '%s\n' "${enforced_times[@]}" | median)
+    printf '%-52s %8s\n' "scc start --detach (web-egress-enforced)" "$e"
+    awk -v e="$e" -v s="$s" 'BEGIN { printf "the proxy adds: %d ms (target <= 1000)\n", e - s }'
+fi
