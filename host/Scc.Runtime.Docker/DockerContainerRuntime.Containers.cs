@@ -31,6 +31,12 @@ internal sealed partial class DockerContainerRuntime
                 {
                     throw ContainerRuntimeException.NameConflict("container", spec.Name, e);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl-C may land after the engine made the container: leave nothing half-made behind.
+                    await RemoveIfOursAsync(spec).ConfigureAwait(false);
+                    throw;
+                }
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -163,6 +169,18 @@ internal sealed partial class DockerContainerRuntime
             idOrName,
             async c => (await c.Containers.WaitContainerAsync(idOrName, cancellationToken).ConfigureAwait(false)).StatusCode,
             cancellationToken);
+
+    private Task RemoveIfOursAsync(ContainerSpec spec) => ReapAfterCancelAsync(async () =>
+    {
+        if (await InspectContainerAsync(spec.Name, CancellationToken.None).ConfigureAwait(false) is { } made
+            && spec.Labels.All(l => made.Label(l.Key) == l.Value))
+        {
+            await RemoveContainerAsync(made.Id, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    });
 
     internal static CreateContainerParameters ToCreateParameters(ContainerSpec spec)
     {

@@ -80,7 +80,34 @@ internal sealed partial class DockerContainerRuntime
             throw ContainerRuntimeException.NameConflict("network", spec.Name);
         }
 
-        var id = await CallAsync(
+        string id;
+        try
+        {
+            id = await CreateNetworkCoreAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C may land after the engine made the network: remove it if it is the one we asked for.
+            await ReapAfterCancelAsync(async () =>
+            {
+                if (await InspectNetworkAsync(spec.Name, CancellationToken.None).ConfigureAwait(false) is { } made
+                    && spec.Labels.All(l => made.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                {
+                    await RemoveNetworkAsync(made.Id, CancellationToken.None).ConfigureAwait(false);
+                    return true;
+                }
+
+                return false;
+            }).ConfigureAwait(false);
+            throw;
+        }
+
+        return await InspectNetworkAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw ContainerRuntimeException.NetworkNotFound(spec.Name);
+    }
+
+    private Task<string> CreateNetworkCoreAsync(NetworkSpec spec, CancellationToken cancellationToken) =>
+        CallAsync(
             "create the network",
             spec.Name,
             async c => (await c.Networks.CreateNetworkAsync(
@@ -92,11 +119,7 @@ internal sealed partial class DockerContainerRuntime
                     Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal),
                 },
                 cancellationToken).ConfigureAwait(false)).ID,
-            cancellationToken).ConfigureAwait(false);
-
-        return await InspectNetworkAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw ContainerRuntimeException.NetworkNotFound(spec.Name);
-    }
+            cancellationToken);
 
     public async Task ConnectAsync(string network, string container, IReadOnlyList<string> aliases, CancellationToken cancellationToken)
     {

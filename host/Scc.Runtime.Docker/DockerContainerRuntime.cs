@@ -49,6 +49,31 @@ internal sealed partial class DockerContainerRuntime(DockerClientProvider client
             },
             cancellationToken);
 
+    /// <summary>
+    /// After a cancelled create: the engine does not stop a create when the client goes away, so the object may
+    /// appear a moment later. Looks for it for a short while and removes it; best effort (`scc prune` finds
+    /// anything left by its labels).
+    /// </summary>
+    private static async Task ReapAfterCancelAsync(Func<Task<bool>> tryRemove)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                if (await tryRemove().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (ContainerRuntimeException)
+            {
+                return;
+            }
+
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     private static IDictionary<string, IDictionary<string, bool>> LabelFilters(LabelSelector? labels, string? name = null)
     {
         var filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal);

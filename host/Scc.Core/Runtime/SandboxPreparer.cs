@@ -19,27 +19,31 @@ internal sealed class SandboxPreparer(IContainerFiles files)
 
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public async Task PrepareAsync(string container, SandboxContainerPlan plan, string dataMountPath, CancellationToken cancellationToken)
+    /// <param name="alsoWrite">
+    /// More files to place in the same upload (paths relative to <c>/</c>, e.g. the settings file and the safety
+    /// policy): every archive call makes the engine mount the container's file system (~0.1–0.3 s), so a start that
+    /// batches its files into this one call is that much faster.
+    /// </param>
+    public async Task PrepareAsync(
+        string container,
+        SandboxContainerPlan plan,
+        string dataMountPath,
+        CancellationToken cancellationToken,
+        IReadOnlyList<ContainerFile>? alsoWrite = null)
     {
         var uid = plan.AgentUid;
         var gid = plan.AgentGid;
 
-        var account = new List<ContainerFile>();
-        if (await files.ReadFileAsync(container, "/etc/passwd", cancellationToken).ConfigureAwait(false) is { } passwd)
+        // Few round trips: this runs on every start, and each archive call makes the engine mount the container's
+        // file system. The image's own uid (1000) and root have accounts already, so only other uids read and patch.
+        byte[]? passwd = null;
+        byte[]? group = null;
+        if (uid is not (0 or ImageAgentUid))
         {
-            var patched = AgentAccount.PatchPasswd(Encoding.UTF8.GetString(passwd), uid, gid, plan.Home);
-            account.Add(new ContainerFile("passwd", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
-        }
-
-        if (await files.ReadFileAsync(container, "/etc/group", cancellationToken).ConfigureAwait(false) is { } group)
-        {
-            var patched = AgentAccount.PatchGroup(Encoding.UTF8.GetString(group), gid);
-            account.Add(new ContainerFile("group", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
-        }
-
-        if (account.Count > 0)
-        {
-            await files.WriteFilesAsync(container, "/etc", account, cancellationToken).ConfigureAwait(false);
+            var passwdRead = files.ReadFileAsync(container, "/etc/passwd", cancellationToken);
+            var groupRead = files.ReadFileAsync(container, "/etc/group", cancellationToken);
+            passwd = await passwdRead.ConfigureAwait(false);
+            group = await groupRead.ConfigureAwait(false);
         }
 
         if (uid != ImageAgentUid)
@@ -47,9 +51,24 @@ internal sealed class SandboxPreparer(IContainerFiles files)
             await ReownAsync(container, plan.Home, uid, gid, cancellationToken).ConfigureAwait(false);
         }
 
+        var writes = new List<ContainerFile>();
+        if (passwd is not null)
+        {
+            var patched = AgentAccount.PatchPasswd(Encoding.UTF8.GetString(passwd), uid, gid, plan.Home);
+            writes.Add(new ContainerFile("etc/passwd", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
+        }
+
+        if (group is not null)
+        {
+            var patched = AgentAccount.PatchGroup(Encoding.UTF8.GetString(group), gid);
+            writes.Add(new ContainerFile("etc/group", Encoding.UTF8.GetBytes(patched), 0, 0, SystemFile));
+        }
+
         // After the re-own: these two must end up the agent's whatever the image or an older session left.
-        await files.WriteFilesAsync(container, "/", [ContainerFile.Folder(plan.Home, uid, gid, HomeFolder)], cancellationToken).ConfigureAwait(false);
-        await files.WriteFilesAsync(container, "/", [ContainerFile.Folder(dataMountPath, uid, gid, PrivateFolder)], cancellationToken).ConfigureAwait(false);
+        writes.Add(ContainerFile.Folder(plan.Home, uid, gid, HomeFolder));
+        writes.Add(ContainerFile.Folder(dataMountPath, uid, gid, PrivateFolder));
+        writes.AddRange(alsoWrite ?? []);
+        await files.WriteFilesAsync(container, "/", writes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

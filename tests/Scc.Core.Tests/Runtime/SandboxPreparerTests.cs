@@ -33,11 +33,15 @@ public sealed class SandboxPreparerTests
     public async Task Prepare_Uid1000_LeavesTheImageFilesAlone()
     {
         var (runtime, container, plan) = await CreateAsync(new WorkspaceOwner(1000, 1000));
+        runtime.Calls.Clear();
 
         await new SandboxPreparer(runtime).PrepareAsync(container.Id, plan, "/home/agent/.data", CancellationToken.None);
 
-        runtime.Calls.ShouldNotContain(c => c.StartsWith("open-archive", StringComparison.Ordinal));
+        // One archive call: the image's account and files already fit uid 1000.
+        runtime.Calls.Count(c => c.StartsWith("put-archive", StringComparison.Ordinal) || c.StartsWith("read", StringComparison.Ordinal)
+            || c.StartsWith("open-archive", StringComparison.Ordinal)).ShouldBe(1);
         Encoding.UTF8.GetString(container.Files["/etc/passwd"].Content!).ShouldContain("agent:x:1000:1000:");
+        Owner(container, "/home/agent").ShouldBe((1000, 1000));
         Owner(container, "/home/agent/.data").ShouldBe((1000, 1000));
     }
 
@@ -51,6 +55,34 @@ public sealed class SandboxPreparerTests
             .Kind.ShouldBe(RuntimeErrorKind.NameConflict);
         (await Should.ThrowAsync<ContainerRuntimeException>(() => runtime.CreateContainerAsync(new ContainerSpec("nope", "b"), CancellationToken.None)))
             .Kind.ShouldBe(RuntimeErrorKind.ImageMissing);
+    }
+
+    [Fact]
+    public async Task Prepare_WithFilesToAlsoWrite_DoesItAllInOneUpload()
+    {
+        var (runtime, container, plan) = await CreateAsync(new WorkspaceOwner(1000, 1000));
+        runtime.Calls.Clear();
+        var policy = new ContainerFile("etc/scc/safety-policy.json", Encoding.UTF8.GetBytes("{}"), 0, 0, UnixFileMode.UserRead);
+        var settings = new ContainerFile("home/agent/.data/settings.json", Encoding.UTF8.GetBytes("{\"a\":1}"), 1000, 1000, Rw);
+
+        await new SandboxPreparer(runtime).PrepareAsync(container.Id, plan, "/home/agent/.data", CancellationToken.None, [policy, settings]);
+
+        runtime.Calls.ShouldBe([$"put-archive {container.Id} /"]);
+        container.Files["/etc/scc/safety-policy.json"].Uid.ShouldBe(0);
+        Owner(container, "/home/agent/.data/settings.json").ShouldBe((1000, 1000));
+        Owner(container, "/home/agent/.data").ShouldBe((1000, 1000));
+    }
+
+    [Fact]
+    public async Task Prepare_Root_KeepsRootsAccountAndHandsHomeToRoot()
+    {
+        var (runtime, container, plan) = await CreateAsync(new WorkspaceOwner(0, 0));
+
+        await new SandboxPreparer(runtime).PrepareAsync(container.Id, plan, "/home/agent/.data", CancellationToken.None);
+
+        Encoding.UTF8.GetString(container.Files["/etc/passwd"].Content!).ShouldContain("agent:x:1000:1000:");
+        Owner(container, "/home/agent").ShouldBe((0, 0));
+        Owner(container, "/home/agent/.bashrc").ShouldBe((0, 0));
     }
 
     private static (int Uid, int Gid) Owner(FakeContainer container, string path) => (container.Files[path].Uid, container.Files[path].Gid);

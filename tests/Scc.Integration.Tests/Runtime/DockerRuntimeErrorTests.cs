@@ -128,6 +128,46 @@ public sealed class DockerRuntimeErrorTests(DockerTestEngine engine) : IClassFix
         error.ExitCode.ShouldBe(ExitCodes.NotFound);
     }
 
+    [SkippableFact]
+    public async Task Create_CancelledAtAnyMoment_LeavesNoContainerOrNetwork()
+    {
+        engine.RequireEngine();
+
+        // Cancel at different moments of the create, including after the engine has made the object.
+        for (var delay = 0; delay <= 60; delay += 4)
+        {
+            var name = engine.Name("cancel");
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
+            var containerMade = false;
+            try
+            {
+                await engine.Runtime.CreateContainerAsync(new ContainerSpec(DockerTestEngine.BaseImage, name) { Labels = engine.Labels }, cts.Token);
+                containerMade = true;
+                await engine.Runtime.CreateNetworkAsync(new NetworkSpec(name) { Labels = engine.Labels }, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var container = await engine.Runtime.InspectContainerAsync(name, None);
+                var network = await engine.Runtime.InspectNetworkAsync(name, None);
+
+                network.ShouldBeNull($"network left after a cancel at {delay} ms");
+                if (containerMade)
+                {
+                    await engine.Runtime.RemoveContainerAsync(name, None);
+                }
+                else
+                {
+                    container.ShouldBeNull($"container left after a cancel at {delay} ms");
+                }
+
+                continue;
+            }
+
+            await engine.Runtime.RemoveContainerAsync(name, None);
+            await engine.Runtime.RemoveNetworkAsync(name, None);
+        }
+    }
+
     private sealed class FixedEnvironment(params (string Name, string Value)[] values) : IEnvironment
     {
         public string? Get(string name) => values.FirstOrDefault(v => v.Name == name).Value;
