@@ -318,8 +318,7 @@ internal sealed class LaunchPipeline(
 
             await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
-            await new SandboxPreparer(runtime).PrepareAsync(name, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken).ConfigureAwait(false);
-            await WriteSettingsAsync(plan, cancellationToken).ConfigureAwait(false);
+            await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
             await runtime.StartContainerAsync(name, cancellationToken).ConfigureAwait(false);
             audit.Append([AuditEvent.Info("launch.started", plan.SessionId, new JsonObject
             {
@@ -345,35 +344,41 @@ internal sealed class LaunchPipeline(
         }
     }
 
-    private async Task WriteSettingsAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prepares the created container in one archive upload (each upload makes the engine mount the container's file
+    /// system): the agent account and home, the safety policy (root-owned, read-only), the wrappers' audit folder
+    /// (the agent's), and the provider settings (the agent's, 0600).
+    /// </summary>
+    private async Task PrepareAsync(LaunchPlan plan, CancellationToken cancellationToken)
     {
         const UnixFileMode ReadOnlyAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         const UnixFileMode PrivateFolder = Private | UnixFileMode.UserExecute;
-        var name = plan.Identity.ContainerName;
-        try
+        var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
+        var files = new List<ContainerFile>
         {
-            await runtime.WriteFilesAsync(name, PolicyDirectory, [new ContainerFile(PolicyFile, Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll)], cancellationToken).ConfigureAwait(false);
+            new($"{PolicyDirectory}/{PolicyFile}", Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll),
 
             // The wrappers run as the agent and append their safety.check events here, whatever uid the agent has.
-            await runtime.WriteFilesAsync(name, "/", [ContainerFile.Folder(SessionService.SafetyEventsPath[1..SessionService.SafetyEventsPath.LastIndexOf('/')], plan.Sandbox.AgentUid, plan.Sandbox.AgentGid, PrivateFolder)], cancellationToken).ConfigureAwait(false);
-            var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
-            var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
-            var files = new List<ContainerFile>();
-            var parts = plan.Settings.RelativePath.Split('/');
-            for (var i = 1; i < parts.Length; i++)
+            ContainerFile.Folder(SessionService.SafetyEventsPath[..SessionService.SafetyEventsPath.LastIndexOf('/')], uid, gid, PrivateFolder),
+        };
+        var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
+        var parts = plan.Settings.RelativePath.Split('/');
+        for (var i = 1; i < parts.Length; i++)
+        {
+            var folder = string.Join('/', parts[..i]);
+            if (plan.Settings.Scope == SettingsScope.Workspace && Directory.Exists(Path.Combine(plan.Workspace, folder)))
             {
-                var folder = string.Join('/', parts[..i]);
-                if (plan.Settings.Scope == SettingsScope.Workspace && Directory.Exists(Path.Combine(plan.Workspace, folder)))
-                {
-                    continue; // never change the owner or mode of a folder the user already has
-                }
-
-                files.Add(ContainerFile.Folder(folder, uid, gid, PrivateFolder));
+                continue; // never change the owner or mode of a folder the user already has
             }
 
-            files.Add(new ContainerFile(plan.Settings.RelativePath, plan.Settings.Content, uid, gid, Private));
-            await runtime.WriteFilesAsync(name, root, files, cancellationToken).ConfigureAwait(false);
+            files.Add(ContainerFile.Folder($"{root}/{folder}", uid, gid, PrivateFolder));
+        }
+
+        files.Add(new ContainerFile($"{root}/{plan.Settings.RelativePath}", plan.Settings.Content, uid, gid, Private));
+        try
+        {
+            await new SandboxPreparer(runtime).PrepareAsync(plan.Identity.ContainerName, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken, files).ConfigureAwait(false);
         }
         catch (ContainerRuntimeException ex)
         {

@@ -9,8 +9,9 @@ namespace Scc.Core.Launch;
 /// volume mounted read-only, then removed. Without a reachable engine or an image to create it from, the reader
 /// says it is unavailable and providers answer "unknown".
 /// </summary>
-internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImageStore images, IContainerLifecycle containers, IContainerFiles files) : IProviderDataReaderFactory
+internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImageStore images, IContainerLifecycle containers, IContainerFiles files, IVolumeStore volumes) : IProviderDataReaderFactory
 {
+    private readonly IVolumeStore _volumes = volumes;
     private readonly IEngineInfoProvider _engine = engine;
     private readonly IImageStore _images = images;
     private readonly IContainerLifecycle _containers = containers;
@@ -37,6 +38,12 @@ internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImage
             if (relativePath.StartsWith('/') || relativePath.Split('/').Contains(".."))
             {
                 throw new ArgumentException($"'{relativePath}' is not a path inside the data volume.", nameof(relativePath));
+            }
+
+            // A volume that does not exist holds no credentials; mounting it would create it (unlabelled).
+            if (await owner._volumes.InspectVolumeAsync(spec.DataVolumeName, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return null;
             }
 
             var name = $"scc-read-{spec.ProviderId}-{Guid.NewGuid():N}"[..40];
