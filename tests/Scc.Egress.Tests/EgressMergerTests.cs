@@ -4,7 +4,7 @@ public sealed class EgressMergerTests
 {
     private static readonly Dictionary<string, IReadOnlyList<string>> Sets = new()
     {
-        ["npm"] = ["registry.npmjs.org", "*.npmjs.com"],
+        ["npm"] = ["registry.npm.example", "*.npm.example"],
     };
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class EgressMergerTests
     {
         var result = EgressMerger.Merge(new([new(EgressSource.Team("web"), ["@npm"])], Sets));
         result.Ok.ShouldBeTrue();
-        result.Policy.Destinations.Select(d => d.Destination.Canonical).ShouldBe(["registry.npmjs.org", "*.npmjs.com"]);
+        result.Policy.Destinations.Select(d => d.Destination.Canonical).ShouldBe(["registry.npm.example", "*.npm.example"]);
         result.Policy.Destinations.ShouldAllBe(d => d.Provenance == "team:web via set:npm");
     }
 

@@ -19,7 +19,7 @@ internal static class Policies
             ],
             new Dictionary<string, IReadOnlyList<string>>
             {
-                ["package-registries"] = ["registry.npmjs.org", "pypi.org", "*.pythonhosted.org"],
+                ["package-registries"] = ["registry.npm.example", "pypi.example", "*.pythonhosted.example"],
             },
             ["10.20.0.0/16"]),
     };

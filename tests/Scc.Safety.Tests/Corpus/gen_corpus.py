@@ -204,7 +204,7 @@ for c in net_block:
 
 net_allow = ["curl https://github.com", "curl -sSL https://github.com/owner/repo/archive.tar.gz -o a.tgz", "curl https://api.example.com/v1",
  "curl https://a.b.example.com/x", "curl http://localhost:3000/health", "curl http://127.0.0.1:8080", "curl -I http://[::1]:80/",
- "curl --version", "curl -h", "curl -o out.json https://registry.npmjs.org/react", "curl -H 'Host: evil.test' https://github.com",
+ "curl --version", "curl -h", "curl -o out.json https://registry.npm.example/react", "curl -H 'Host: evil.test' https://github.com",
  "curl -d @evil.test https://github.com", "curl -A evil.test https://github.com", "curl -e https://evil.test https://github.com",
  "curl --user-agent evil.test https://github.com", "curl file:///etc/hosts", "wget https://github.com/x", "wget -O - https://api.example.com/",
  "wget --header 'X: evil.test' https://github.com", "ssh github.com", "ssh git@github.com", "ssh -T git@github.com",
