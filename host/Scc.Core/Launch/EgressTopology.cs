@@ -19,7 +19,11 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     public static readonly string ProxyUrl = $"http://{ProxyAlias}:{EgressProxyContract.ListenPort}";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the network and starts the proxy; returns a task that completes when the proxy accepts connections,
+    /// so the agent's container can be created meanwhile. Await it before the agent runs.
+    /// </summary>
+    public async Task<Task> SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, string>(identity.Labels(sessionId, "egress"));
         var outside = string.IsNullOrWhiteSpace(egressNetwork) ? DefaultEgressNetwork : egressNetwork;
@@ -47,19 +51,24 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
             await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
             await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
             await runtime.StartContainerAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
-            await WaitReadyAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
-            audit.Append([AuditEvent.Info("egress.setup", sessionId, new JsonObject
-            {
-                ["session"] = sessionId,
-                ["network"] = identity.NetworkName,
-                ["proxy"] = proxy.Name,
-                ["egress_network"] = outside,
-            })]);
+            return ReadyAsync();
         }
         catch
         {
             await TearDownAsync(identity, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+
+        async Task ReadyAsync()
+        {
+            await WaitReadyAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+            audit.Append([AuditEvent.Info("egress.setup", sessionId, new JsonObject
+            {
+                ["session"] = sessionId,
+                ["network"] = identity.NetworkName,
+                ["proxy"] = identity.ProxyContainerName,
+                ["egress_network"] = outside,
+            })]);
         }
     }
 
@@ -93,7 +102,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
                 throw new ToolException($"The egress proxy did not accept connections within {ReadyTimeout.TotalSeconds:F0} s.", "The agent was not started; see `scc doctor`.");
             }
 
-            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -311,14 +311,15 @@ internal sealed class LaunchPipeline(
         var name = plan.Identity.ContainerName;
         try
         {
-            if (plan.Egress is { } egressPlan)
-            {
-                await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false);
-            }
+            // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
+            var proxyReady = plan.Egress is { } egressPlan
+                ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
+                : Task.CompletedTask;
 
             await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
             await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
+            await proxyReady.ConfigureAwait(false);
             await runtime.StartContainerAsync(name, cancellationToken).ConfigureAwait(false);
             audit.Append([AuditEvent.Info("launch.started", plan.SessionId, new JsonObject
             {
