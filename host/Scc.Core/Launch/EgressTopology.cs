@@ -17,6 +17,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     public const string ProxyAlias = "scc-egress";
     public const string DefaultEgressNetwork = "bridge";
     public static readonly string ProxyUrl = $"http://{ProxyAlias}:{EgressProxyContract.ListenPort}";
+    private const string Entrypoint = "/usr/local/bin/scc-egress-entrypoint";
+    private const string InlineConfigPath = "/tmp/squid.conf";
+    private const int MaxInlineConfigBytes = 96 * 1024;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -35,6 +38,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
         try
         {
             await runtime.CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, cancellationToken).ConfigureAwait(false);
+            // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
+            // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
+            var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;
             var proxy = new ContainerSpec(ImageProvisioner.ProxyImage, identity.ProxyContainerName)
             {
                 Labels = new Dictionary<string, string>(identity.Labels(sessionId, "proxy")),
@@ -44,11 +50,20 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
                 SecurityOptions = ["no-new-privileges:true"],
                 PidsLimit = 256,
                 MemoryBytes = 512L * 1024 * 1024,
+
                 // The image prepares its state, spool and log folders for the squid user; only /tmp is a tmpfs.
                 Mounts = [MountSpec.Tmpfs("/tmp")],
+                Environment = inline
+                    ? new Dictionary<string, string> { ["SCC_EGRESS_CONFIG_TEXT"] = squidConfig, ["SCC_EGRESS_CONFIG"] = InlineConfigPath }
+                    : new Dictionary<string, string>(),
+                Entrypoint = inline ? ["sh", "-c", $"printf '%s' \"$SCC_EGRESS_CONFIG_TEXT\" > {InlineConfigPath} && unset SCC_EGRESS_CONFIG_TEXT && exec {Entrypoint}"] : null,
             };
             await runtime.CreateContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
-            await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
+            if (!inline)
+            {
+                await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
+            }
+
             await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
             await runtime.StartContainerAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
             return ReadyAsync();
