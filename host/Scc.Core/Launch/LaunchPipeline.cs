@@ -113,8 +113,17 @@ internal sealed class LaunchPipeline(
             return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
         }
 
-        var exit = await AttachAsync(plan.Identity.ContainerName, plan.Sandbox.AgentExec, cancellationToken).ConfigureAwait(false);
-        await sessions.StopAsync(plan.Identity.ContainerName, $"the agent exited with code {exit}", CancellationToken.None).ConfigureAwait(false);
+        int? exit = null;
+        try
+        {
+            exit = await AttachAsync(plan.Identity.ContainerName, plan.Sandbox.AgentExec, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // scc is the agent's parent: whether it exited or the user pressed Ctrl-C, the session goes with it.
+            await sessions.StopAsync(plan.Identity.ContainerName, exit is { } code ? $"the agent exited with code {code}" : "interrupted", CancellationToken.None).ConfigureAwait(false);
+        }
+
         return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, exit, plan);
     }
 
@@ -128,8 +137,16 @@ internal sealed class LaunchPipeline(
         }
 
         var launch = provider.BuildLaunchSpec(new AgentLaunchContext(existing.Label(SessionLabels.Workspace) ?? request.Workspace, SandboxPlanBuilder.AgentHome, Resume: true));
-        var exit = await AttachAsync(existing.Name, new ExecRequest(launch.Argv) { Environment = launch.Environment }, cancellationToken).ConfigureAwait(false);
-        await sessions.StopAsync(existing.Name, $"the agent exited with code {exit}", CancellationToken.None).ConfigureAwait(false);
+        int? exit = null;
+        try
+        {
+            exit = await AttachAsync(existing.Name, new ExecRequest(launch.Argv) { Environment = launch.Environment }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sessions.StopAsync(existing.Name, exit is { } code ? $"the agent exited with code {code}" : "interrupted", CancellationToken.None).ConfigureAwait(false);
+        }
+
         return new LaunchResult(session, existing.Name, provider.Spec.ProviderId, true, exit, null);
     }
 
