@@ -317,10 +317,37 @@ internal sealed class LaunchPipeline(
         };
         var sandbox = SandboxPlanBuilder.Build(new SandboxRequest(identity, sessionId, provider.Spec, launch, owners.Read(workspace), mode));
         var settings = record.Runner!.Render(SettingsPlanner.Fragment(resolved.Effective, provider.Capabilities));
+        if (settings.Scope == SettingsScope.Workspace)
+        {
+            RefuseToReplaceUserFiles(workspace, settings.RelativePath, provider.Spec.DisplayName);
+        }
+
         return new LaunchPlan(workspace, provider.Spec, identity, sessionId, sandbox, settings, resolved.SafetyPolicy.ToJson(), network.Policy, network.Source, resolved, why)
         {
             Egress = egressPlan,
         };
+    }
+
+    /// <summary>
+    /// The engine's archive upload replaces whatever is in the way; in the user's workspace that would delete a file
+    /// where the provider keeps its settings folder. Refuse before anything is created.
+    /// </summary>
+    private static void RefuseToReplaceUserFiles(string workspace, string relativePath, string provider)
+    {
+        var parts = relativePath.Split('/');
+        for (var i = 1; i <= parts.Length; i++)
+        {
+            var path = Path.Combine(workspace, Path.Combine(parts[..i]));
+            var mustBeFolder = i < parts.Length;
+            var info = new FileInfo(path);
+            var isLink = info.Exists ? info.LinkTarget is not null : new DirectoryInfo(path).LinkTarget is not null;
+            if (isLink || (mustBeFolder && File.Exists(path)) || (!mustBeFolder && Directory.Exists(path)))
+            {
+                throw new UsageException(
+                    $"{path} is in the way: {provider} keeps its settings at {relativePath} in the workspace, and scc would have to replace it.",
+                    "Rename or remove it, then start again.");
+            }
+        }
     }
 
     private async Task CreateAndStartAsync(LaunchPlan plan, CancellationToken cancellationToken)

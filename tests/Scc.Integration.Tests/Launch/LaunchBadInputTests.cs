@@ -95,6 +95,32 @@ public sealed class LaunchBadInputTests : IAsyncLifetime, IDisposable
         r.Err.ShouldContain("api.anthropic.com");
     }
 
+    [Theory]
+    [InlineData(".codex", "a file where the settings folder goes")]
+    [InlineData(".codex/config.toml/", "a folder where the settings file goes")]
+    public async Task Start_SettingsPathBlockedInWorkspace_RefusedUserFileKept(string inTheWay, string what)
+    {
+        var ws = _env.Dir("blocked");
+        var path = Path.Combine(ws, inTheWay.TrimEnd('/'));
+        if (inTheWay.EndsWith('/'))
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            File.WriteAllText(path, "the user's own file");
+        }
+
+        var r = await SccProcess.RunAsync(_env, "start", ws, "--provider", "codex", "--dry-run");
+
+        r.ExitCode.ShouldBe(2, $"{what}: {r}");
+        r.Err.ShouldContain("is in the way");
+        if (!inTheWay.EndsWith('/'))
+        {
+            File.ReadAllText(path).ShouldBe("the user's own file");
+        }
+    }
+
     [SkippableFact]
     public async Task Start_RunningSessionConflict_NonInteractiveErrorsNamingResumeAndFresh()
     {
