@@ -58,8 +58,38 @@ internal sealed class GovernanceService(UserConfigStore users, OrgConfigProvider
         return new GovernanceResult(user, org, team, project, effective, diagnostics, notes);
     }
 
-    /// <summary>The org in force, or null for standalone.</summary>
+    private readonly Dictionary<(string Source, string? Auth, bool Offline), OrgConfigSnapshot> _loaded = [];
+
+    /// <summary>
+    /// The org in force, or null for standalone. One command resolves it for the plugin policy and again for the
+    /// effective config: the first load (a validation, maybe a conditional GET) serves both.
+    /// </summary>
     public async Task<OrgConfigSnapshot?> LoadOrgAsync(UserConfig user, GovernanceRequest request, CancellationToken cancellationToken)
+    {
+        var setting = request.OrgConfigOverride is { } overridePath ? new OrgSourceSetting(overridePath)
+            : user.Standalone || user.OrgSource is null ? null
+            : user.OrgSource;
+        if (setting is null)
+        {
+            return null;
+        }
+
+        var key = (setting.Source, setting.Auth, request.Offline && request.OrgConfigOverride is null);
+        if (_loaded.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var loaded = await LoadOrgUncachedAsync(user, request, cancellationToken).ConfigureAwait(false);
+        if (loaded is not null)
+        {
+            _loaded[key] = loaded;
+        }
+
+        return loaded;
+    }
+
+    private async Task<OrgConfigSnapshot?> LoadOrgUncachedAsync(UserConfig user, GovernanceRequest request, CancellationToken cancellationToken)
     {
         if (request.OrgConfigOverride is { } path)
         {
