@@ -54,20 +54,15 @@ internal sealed class ImagesBuildCommand : SccCommand
 
         var ui = new LaunchUi(Output, LaunchUi.TerminalAttached);
         await ui.WithBuildProgressAsync($"Building {ImageProvisioner.BaseImage}", async p => { await _images.BuildBaseAsync(options, p, cancellationToken).ConfigureAwait(false); return true; }).ConfigureAwait(false);
-        var agentOptions = options with { Force = false };
         foreach (var plugin in targets)
         {
             var spec = plugin.Provider!.Spec;
-            await ui.WithBuildProgressAsync($"Building {spec.ImageReference}", async p =>
-            {
-                await _images.EnsureAgentAsync(spec with { }, plugin.Folder, options with { Force = true }, p, cancellationToken).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
+            await ui.WithBuildProgressAsync($"Building {spec.ImageReference}", async p => { await _images.EnsureAgentAsync(spec, plugin.Folder, options, p, cancellationToken).ConfigureAwait(false); return true; }).ConfigureAwait(false);
         }
 
         if (wanted is null)
         {
-            await ui.WithBuildProgressAsync($"Building {ImageProvisioner.ProxyImage}", async p => { await _images.EnsureProxyAsync(agentOptions with { Force = true }, p, cancellationToken).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+            await ui.WithBuildProgressAsync($"Building {ImageProvisioner.ProxyImage}", async p => { await _images.EnsureProxyAsync(options, p, cancellationToken).ConfigureAwait(false); return true; }).ConfigureAwait(false);
         }
 
         Output.Line("Images built.");

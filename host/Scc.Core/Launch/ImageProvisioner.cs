@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Scc.Abstractions;
 using Scc.Core.Errors;
+using Scc.Core.IO;
 using Scc.Core.Paths;
 using Scc.Core.Runtime;
 
@@ -99,7 +100,7 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
         var temp = Path.Combine(Path.GetTempPath(), $"scc-build-{tag}-{Guid.NewGuid():N}");
         try
         {
-            CopyFolder(sourceContext, temp);
+            Folders.Copy(sourceContext, temp);
             if (certs is not null)
             {
                 var certDir = Path.Combine(temp, "certs");
@@ -155,25 +156,6 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
 
     private static string Fingerprint(IReadOnlyList<(string Name, byte[] Pem)> certs) =>
         certs.Count == 0 ? "none" : Convert.ToHexStringLower(SHA256.HashData(certs.SelectMany(c => c.Pem).ToArray()))[..16];
-
-    private static void CopyFolder(string source, string dest)
-    {
-        Directory.CreateDirectory(dest);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(dest, Path.GetRelativePath(source, dir)));
-        }
-
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dest, Path.GetRelativePath(source, file));
-            File.Copy(file, target);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(target, File.GetUnixFileMode(file));
-            }
-        }
-    }
 }
 
 internal sealed record ImageBuildOptions(IReadOnlyList<string> ExtraCaCertificates, bool NoCache = false, bool Force = false)

@@ -100,9 +100,9 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
 
     public async Task<PruneResult> PruneAsync(bool dryRun, CancellationToken cancellationToken)
     {
-        var containers = (await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false)).Where(c => !c.Running).ToList();
-        var runningSessions = (await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
-            .Where(c => c.Running).Select(c => c.Label(SessionLabels.Session)).ToHashSet();
+        var managed = await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false);
+        var containers = managed.Where(c => !c.Running).ToList();
+        var runningSessions = managed.Where(c => c.Running).Select(c => c.Label(SessionLabels.Session)).ToHashSet();
         var networks = (await runtime.ListNetworksAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
             .Where(n => !runningSessions.Contains(n.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
             .ToList();

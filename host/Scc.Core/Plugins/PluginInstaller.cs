@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Scc.Core.Audit;
 using Scc.Core.Errors;
 
+using Scc.Core.IO;
+
 namespace Scc.Core.Plugins;
 
 internal sealed record PluginInstallResult(PluginManifest Manifest, string Folder, string Hash, bool Replaced);
@@ -30,7 +32,7 @@ internal sealed class PluginInstaller(PluginDirectories directories, IAuditLog a
         {
             if (Directory.Exists(full))
             {
-                CopyFolder(full, staging);
+                Folders.Copy(full, staging);
             }
             else
             {
@@ -175,20 +177,6 @@ internal sealed class PluginInstaller(PluginDirectories directories, IAuditLog a
                     throw new UsageException($"{nupkg} is damaged: {entry.FullName} cannot be read ({ex.Message}).");
                 }
             }
-        }
-    }
-
-    private static void CopyFolder(string source, string dest)
-    {
-        Directory.CreateDirectory(dest);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(dest, Path.GetRelativePath(source, dir)));
-        }
-
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(dest, Path.GetRelativePath(source, file)));
         }
     }
 }
