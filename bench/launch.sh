@@ -12,7 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 scc="$root/artifacts/bench/scc/scc"
 if [ ! -x "$scc" ]; then
-    dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 --self-contained false -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
+    dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
 fi
 tmp=$(mktemp -d)
 export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
