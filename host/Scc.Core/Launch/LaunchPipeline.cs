@@ -37,8 +37,14 @@ internal sealed class LaunchPipeline(
     public async Task<LaunchResult> StartAsync(LaunchRequest request, ILaunchUi ui, CancellationToken cancellationToken)
     {
         var workspace = WorkspacePaths.Require(request.Workspace, request.CurrentDirectory, paths.Home, request.AllowSuspiciousWorkspace);
+
+        // The engine connection (version negotiation, the client's first request) is made while the config and the
+        // plugins load, on another thread: it is the slowest step of a start before anything is created.
+        var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
         LaunchPlan plan;
         PluginRecord record;
+        EngineFacts facts;
+        Task<AuthStatus>? pendingAuth = null;
         try
         {
             var resolved = await governance.ResolveAsync(new GovernanceRequest(workspace, request.OrgConfigOverride, request.Offline), cancellationToken).ConfigureAwait(false);
@@ -47,7 +53,12 @@ internal sealed class LaunchPipeline(
             var network = CheckNetworkPolicy(resolved.Effective, provider.Spec);
             var identity = SessionIdentity.For(provider.Spec.ProviderId, workspace);
 
-            var existing = await runtime.InspectContainerAsync(identity.ContainerName, cancellationToken).ConfigureAwait(false);
+            // Ask the engine what is there (a running session, a crashed one's proxy, the images) while the plan is made.
+            var needsProxy = network.Policy == NetworkPolicies.WebEgressEnforced;
+            var lookup = LookUpAsync(engineWarm, identity, provider.Spec, needsProxy && !request.DryRun, cancellationToken);
+            plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
+            facts = await lookup.ConfigureAwait(false);
+            var existing = facts.Session;
             if (existing is { Running: true } && !request.Fresh)
             {
                 if (request.Resume || (ui.IsInteractive && !ui.ConfirmReplace(identity.ContainerName)))
@@ -65,10 +76,8 @@ internal sealed class LaunchPipeline(
 
             if (!request.DryRun)
             {
-                    await EnsureReadyAsync(record, request, ui, network.Policy == NetworkPolicies.WebEgressEnforced, cancellationToken).ConfigureAwait(false);
+                pendingAuth = await EnsureReadyAsync(record, request, ui, facts, cancellationToken).ConfigureAwait(false);
             }
-
-            plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
         }
         catch (SccException ex) when (!request.DryRun)
         {
@@ -81,33 +90,23 @@ internal sealed class LaunchPipeline(
             return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
         }
 
-        // No launch without its record: a preflight event that cannot be written stops here (AuditWriteException).
-        audit.Append([AuditEvent.Info("launch.preflight.passed", plan.SessionId, new JsonObject
+        try
         {
-            ["session"] = plan.SessionId,
-            ["provider"] = plan.Provider.ProviderId,
-            ["workspace"] = workspace,
-            ["image"] = plan.Provider.ImageReference,
-            ["network_policy"] = plan.NetworkPolicy,
-            ["network_policy_source"] = plan.NetworkPolicySource.ToString(),
-            ["org"] = plan.Governance.Effective.OrganizationId,
-            ["team"] = plan.Governance.Effective.Team,
-            ["provider_choice"] = plan.ProviderChoiceReason,
-        })]);
-
-        foreach (var problem in plan.Egress?.Problems ?? [])
+            await LaunchAsync(plan, facts, ui, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (pendingAuth is not null)
         {
-            ui.Warn(problem.ToString());
+            // Let the sign-in check finish (it removes its helper container) before the failure is reported.
+            await Task.WhenAny(pendingAuth).ConfigureAwait(false);
+            throw;
         }
 
-        await sessions.RemoveSessionContainersAsync(plan.Identity, cancellationToken).ConfigureAwait(false);
-        await CreateAndStartAsync(plan, cancellationToken).ConfigureAwait(false);
-        foreach (var warning in plan.Sandbox.Warnings)
+        // A detached start checks the sign-in while the sandbox starts; it only warns.
+        if (pendingAuth is not null && await pendingAuth.ConfigureAwait(false) is { State: not AuthState.Ready } auth)
         {
-            ui.Warn(warning);
+            ui.Warn($"{plan.Provider.DisplayName}: {auth.Detail}. The sandbox starts; the agent needs a sign-in before it can work.");
         }
 
-        userConfig.Update(c => c.WithWorkspaceProvider(workspace, plan.Provider.ProviderId));
         if (request.Detach)
         {
             return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
@@ -126,6 +125,61 @@ internal sealed class LaunchPipeline(
 
         return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, exit, plan);
     }
+
+    /// <summary>The preflight record, then the sandbox; the workspace remembers its provider once it runs.</summary>
+    private async Task LaunchAsync(LaunchPlan plan, EngineFacts facts, ILaunchUi ui, CancellationToken cancellationToken)
+    {
+        // No launch without its record: a preflight event that cannot be written stops here (AuditWriteException).
+        audit.Append([AuditEvent.Info("launch.preflight.passed", plan.SessionId, new JsonObject
+        {
+            ["session"] = plan.SessionId,
+            ["provider"] = plan.Provider.ProviderId,
+            ["workspace"] = plan.Workspace,
+            ["image"] = plan.Provider.ImageReference,
+            ["network_policy"] = plan.NetworkPolicy,
+            ["network_policy_source"] = plan.NetworkPolicySource.ToString(),
+            ["org"] = plan.Governance.Effective.OrganizationId,
+            ["team"] = plan.Governance.Effective.Team,
+            ["provider_choice"] = plan.ProviderChoiceReason,
+        })]);
+
+        foreach (var problem in plan.Egress?.Problems ?? [])
+        {
+            ui.Warn(problem.ToString());
+        }
+
+        await CreateAndStartAsync(plan, facts, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in plan.Sandbox.Warnings)
+        {
+            ui.Warn(warning);
+        }
+
+        userConfig.Update(c => c.WithWorkspaceProvider(plan.Workspace, plan.Provider.ProviderId));
+    }
+
+    /// <summary>What the engine has of this session and provider, asked together once the warm-up connection is made.</summary>
+    private async Task<EngineFacts> LookUpAsync(Task engineWarm, SessionIdentity identity, ProviderRuntimeSpec spec, bool needsProxy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engineWarm.ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException)
+        {
+            // The lookups below report it, with the same mapped message.
+        }
+
+        var session = runtime.InspectContainerAsync(identity.ContainerName, cancellationToken);
+        var proxy = runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken);
+        var agentImage = images.ExistsAsync(spec.ImageReference, cancellationToken);
+        var proxyImage = needsProxy ? images.ExistsAsync(ImageProvisioner.ProxyImage, cancellationToken) : Task.FromResult(true);
+        await Task.WhenAll(session, proxy, agentImage, proxyImage).ConfigureAwait(false);
+        return new EngineFacts(session.Result, proxy.Result, agentImage.Result, proxyImage.Result);
+    }
+
+    /// <param name="Session">The session's container, if one exists (running or a crashed session's).</param>
+    /// <param name="Proxy">The session's egress proxy, if one is left.</param>
+    private sealed record EngineFacts(ContainerInfo? Session, ContainerInfo? Proxy, bool AgentImagePresent, bool ProxyImagePresent);
 
     private async Task<LaunchResult> ReattachAsync(ContainerInfo existing, LaunchRequest request, IAgentProvider provider, ILaunchUi ui, CancellationToken cancellationToken)
     {
@@ -244,11 +298,12 @@ internal sealed class LaunchPipeline(
         return (policy, effective.NetworkPolicy.Source);
     }
 
-    private async Task EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, bool needsProxy, CancellationToken cancellationToken)
+    /// <returns>For a detached start, the sign-in check still running (it only warns); otherwise null.</returns>
+    private async Task<Task<AuthStatus>?> EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, EngineFacts facts, CancellationToken cancellationToken)
     {
         var provider = record.Provider!;
         var spec = provider.Spec;
-        if (needsProxy && !await images.ExistsAsync(ImageProvisioner.ProxyImage, cancellationToken).ConfigureAwait(false))
+        if (!facts.ProxyImagePresent)
         {
             await ui.WithBuildProgressAsync($"Building the egress proxy image {ImageProvisioner.ProxyImage} (first enforced start)", async progress =>
             {
@@ -257,7 +312,7 @@ internal sealed class LaunchPipeline(
             }).ConfigureAwait(false);
         }
 
-        if (!await images.ExistsAsync(spec.ImageReference, cancellationToken).ConfigureAwait(false))
+        if (!facts.AgentImagePresent)
         {
             var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
             await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} (first start)", async progress =>
@@ -267,16 +322,16 @@ internal sealed class LaunchPipeline(
             }).ConfigureAwait(false);
         }
 
+        if (request.Detach)
+        {
+            // Off the critical path: a detached sandbox starts either way, the check only decides a warning.
+            return Task.Run(() => CheckAuthAsync(provider, cancellationToken), cancellationToken);
+        }
+
         var auth = await CheckAuthAsync(provider, cancellationToken).ConfigureAwait(false);
         if (auth.State == AuthState.Ready)
         {
-            return;
-        }
-
-        if (request.Detach)
-        {
-            ui.Warn($"{spec.DisplayName}: {auth.Detail}. The sandbox starts; the agent needs a sign-in before it can work.");
-            return;
+            return null;
         }
 
         if (!ui.IsInteractive || !terminal.Available)
@@ -289,6 +344,8 @@ internal sealed class LaunchPipeline(
         {
             throw new PrerequisiteException(result.Message, $"Run `scc start --provider {spec.ProviderId}` on a terminal to sign in.");
         }
+
+        return null;
     }
 
     private async Task<AuthStatus> CheckAuthAsync(IAgentProvider provider, CancellationToken cancellationToken)
@@ -350,17 +407,20 @@ internal sealed class LaunchPipeline(
         }
     }
 
-    private async Task CreateAndStartAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    private async Task CreateAndStartAsync(LaunchPlan plan, EngineFacts facts, CancellationToken cancellationToken)
     {
         var name = plan.Identity.ContainerName;
         try
         {
+            // Independent engine calls, made together: a crashed session's leftovers go, the data volume is there.
+            await Task.WhenAll(
+                sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken),
+                runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken)).ConfigureAwait(false);
+
             // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
             var proxyReady = plan.Egress is { } egressPlan
                 ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
                 : Task.CompletedTask;
-
-            await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
             await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
             await proxyReady.ConfigureAwait(false);

@@ -84,15 +84,12 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
         await RemoveSessionResourcesAsync(session, info.Name, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes a stopped or crashed container left at this identity, with its session's proxy and network.</summary>
-    public async Task RemoveSessionContainersAsync(SessionIdentity identity, CancellationToken cancellationToken)
+    /// <summary>Removes what a session left (its containers, as the caller found them, and its network).</summary>
+    public async Task RemoveSessionContainersAsync(SessionIdentity identity, IEnumerable<ContainerInfo?> found, CancellationToken cancellationToken)
     {
-        foreach (var name in new[] { identity.ContainerName, identity.ProxyContainerName })
+        foreach (var old in found.OfType<ContainerInfo>())
         {
-            if (await runtime.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false) is { } old)
-            {
-                await StopAsync(old.Name, "replaced by a new session", cancellationToken).ConfigureAwait(false);
-            }
+            await StopAsync(old.Name, "replaced by a new session", cancellationToken).ConfigureAwait(false);
         }
 
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
