@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Scc.Core.Audit;
+using Scc.Core.Config;
 using Scc.Core.Errors;
 using Scc.Core.Runtime;
 using Scc.Egress;
@@ -12,7 +13,7 @@ namespace Scc.Core.Launch;
 /// the Squid proxy on it (alias <see cref="ProxyAlias"/>) and on the egress network, and the agent only on the
 /// internal network. Everything is labelled with the session and removed with it.
 /// </summary>
-internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
+internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit, UserConfigStore userConfig)
 {
     public const string ProxyAlias = "scc-egress";
     public const string DefaultEgressNetwork = "bridge";
@@ -22,6 +23,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     private const int MaxInlineConfigBytes = 96 * 1024;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
+    // Another scc process may take the chosen subnet between the listing and the create; the engine then refuses ours.
+    private const int SubnetAttempts = 8;
+
     /// <summary>
     /// Creates the network and starts the proxy; returns a task that completes when the proxy accepts connections,
     /// so the agent's container can be created meanwhile. Await it before the agent runs.
@@ -30,6 +34,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     {
         var labels = new Dictionary<string, string>(identity.Labels(sessionId, "egress"));
         var outside = string.IsNullOrWhiteSpace(egressNetwork) ? DefaultEgressNetwork : egressNetwork;
+        var pool = SessionSubnetPool.ParsePool(userConfig.Load().Runtime.SessionSubnetPool);
         if (await runtime.InspectNetworkAsync(outside, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new ConfigException($"The egress network \"{outside}\" (runtime.egress_network) does not exist.", "Create it, or remove runtime.egress_network from the user config to use the default bridge.");
@@ -37,7 +42,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
 
         try
         {
-            await runtime.CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, cancellationToken).ConfigureAwait(false);
+            await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, pool, cancellationToken).ConfigureAwait(false);
             // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
             // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
             var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;
@@ -91,6 +96,27 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     {
         await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>
+    public async Task<string> CreateNetworkAsync(NetworkSpec spec, System.Net.IPNetwork pool, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var networks = await runtime.ListNetworksAsync(new LabelSelector(new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
+            var used = SessionSubnetPool.ParseUsed(networks.SelectMany(n => n.Subnets)).ToList();
+            var subnet = SessionSubnetPool.Choose(pool, used, Random.Shared.Next(SessionSubnetPool.Capacity(pool)))
+                ?? throw SessionSubnetPool.Exhausted(pool);
+            try
+            {
+                await runtime.CreateNetworkAsync(spec with { Subnet = subnet.ToString() }, cancellationToken).ConfigureAwait(false);
+                return subnet.ToString();
+            }
+            catch (ContainerRuntimeException e) when (e.Kind == RuntimeErrorKind.SubnetConflict && attempt < SubnetAttempts)
+            {
+                // Taken meanwhile (or by a network the listing could not see); list again and pick another.
+            }
+        }
     }
 
     private async Task WaitReadyAsync(string proxy, CancellationToken cancellationToken)
