@@ -117,6 +117,7 @@ internal sealed partial class DockerContainerRuntime
                     Driver = spec.Driver,
                     Internal = spec.Internal,
                     Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal),
+                    Options = spec.Options.Count == 0 ? null! : new Dictionary<string, string>(spec.Options, StringComparer.Ordinal),
                     IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet }] },
                 },
                 cancellationToken).ConfigureAwait(false)).ID,

@@ -23,6 +23,17 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     private const int MaxInlineConfigBytes = 96 * 1024;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// An internal network still gives the host an address on its bridge (the gateway), and engine 20.10 gives the
+    /// containers a default route to it: the agent could reach every address of the host (a resolver on 0.0.0.0:53
+    /// carries DNS out, a proxy on the host carries everything), because the engine isolates internal networks only
+    /// in the FORWARD chain. Without an address on the bridge the host is not on the network at all; the agent
+    /// reaches only the proxy, at layer 2, and the engine's embedded DNS (inside the container) still answers the
+    /// proxy's alias.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> InternalNetworkOptions =
+        new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" };
+
     // Another scc process may take the chosen subnet between the listing and the create; the engine then refuses ours.
     private const int SubnetAttempts = 8;
 
@@ -42,7 +53,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
 
         try
         {
-            await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, pool, cancellationToken).ConfigureAwait(false);
+            await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels, Options = InternalNetworkOptions }, pool, cancellationToken).ConfigureAwait(false);
             // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
             // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
             var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;

@@ -173,6 +173,9 @@ internal sealed record NetworkSpec(string Name)
 
     /// <summary>The IPv4 subnet (CIDR) to give the network; null lets the engine pick one from its default pools.</summary>
     public string? Subnet { get; init; }
+
+    /// <summary>Driver options (<c>docker network create -o</c>).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 }
 
 internal sealed record NetworkInfo(
