@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scc.Core.Audit;
@@ -37,9 +40,13 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     // Another scc process may take the chosen subnet between the listing and the create; the engine then refuses ours.
     private const int SubnetAttempts = 8;
 
+    // Proxies whose start is still in flight, so a teardown (the agent's creation failed meanwhile) can wait for it.
+    private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// Creates the network and starts the proxy; returns a task that completes when the proxy accepts connections,
-    /// so the agent's container can be created meanwhile. Await it before the agent runs.
+    /// Creates the network and the proxy; returns a task that starts the proxy and completes when it accepts
+    /// connections, so the agent's container is created and prepared while the engine starts the proxy (its start
+    /// on two networks is the slowest engine call of an enforced launch). Await it before the agent runs.
     /// </summary>
     public async Task<Task> SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
     {
@@ -81,8 +88,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
             }
 
             await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
-            await runtime.StartContainerAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
-            return ReadyAsync();
+            var ready = ReadyAsync();
+            _starting[proxy.Name] = ready;
+            return ready;
         }
         catch
         {
@@ -92,7 +100,11 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
 
         async Task ReadyAsync()
         {
-            await WaitReadyAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+            // Off the caller's synchronous path: the caller goes on creating the agent's container at once.
+            await Task.Yield();
+            await runtime.StartContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+            await WaitReadyAsync(identity.ProxyContainerName, outside, cancellationToken).ConfigureAwait(false);
+            _starting.TryRemove(identity.ProxyContainerName, out _);
             audit.Append([AuditEvent.Info("egress.setup", sessionId, new JsonObject
             {
                 ["session"] = sessionId,
@@ -105,6 +117,19 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
 
     public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken)
     {
+        if (_starting.TryRemove(identity.ProxyContainerName, out var pending))
+        {
+            // Let an in-flight start finish (or fail) first: removing a container the engine is starting races.
+            try
+            {
+                await pending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Its failure is the caller's to report (or moot: the launch failed already).
+            }
+        }
+
         await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
     }
@@ -130,12 +155,18 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
         }
     }
 
-    private async Task WaitReadyAsync(string proxy, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(string proxy, string outside, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
+        var info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+
+        // A TCP connect from here to the proxy's address on its outside network costs well under a millisecond,
+        // against ~100 ms for an exec in the container; where this host cannot reach container addresses (a remote
+        // engine, a VM), fall back to the exec. Squid logs the probe once (NONE_NONE ERR_CLIENT_GONE from the host's
+        // address on that network), which is not a denial.
+        IPAddress? address = info is not null && info.Addresses.TryGetValue(outside, out var a) && IPAddress.TryParse(a, out var ip) ? ip : null;
         while (true)
         {
-            var info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
             if (info is not { Running: true })
             {
                 var log = await runtime.ReadFileAsync(proxy, EgressProxyContract.LogDirectory + "/cache.log", cancellationToken).ConfigureAwait(false);
@@ -143,8 +174,15 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
                 throw new ToolException($"The egress proxy stopped while starting (exit code {info?.ExitCode}). {tail}", "The agent was not started; run `scc doctor`, or `scc images build` to rebuild the proxy image.");
             }
 
-            var probe = await runtime.ExecAsync(proxy, new ExecRequest(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{EgressProxyContract.ListenPort}"]), cancellationToken).ConfigureAwait(false);
-            if (probe.ExitCode == 0)
+            var accepting = address is null ? null : await ProbeFromHostAsync(address, cancellationToken).ConfigureAwait(false);
+            if (accepting is null)
+            {
+                address = null;
+                var probe = await runtime.ExecAsync(proxy, new ExecRequest(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{EgressProxyContract.ListenPort}"]), cancellationToken).ConfigureAwait(false);
+                accepting = probe.ExitCode == 0;
+            }
+
+            if (accepting == true)
             {
                 return;
             }
@@ -154,7 +192,35 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
                 throw new ToolException($"The egress proxy did not accept connections within {ReadyTimeout.TotalSeconds:F0} s.", "The agent was not started; see `scc doctor`.");
             }
 
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(address is null ? 100 : 15, cancellationToken).ConfigureAwait(false);
+
+            // Not accepting yet: make sure Squid has not exited (a config it refused) before probing again.
+            info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True: accepting; false: refused (Squid not listening yet); null: this host cannot reach the address.</summary>
+    private static async Task<bool?> ProbeFromHostAsync(IPAddress ip, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(ip, EgressProxyContract.ListenPort), timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 }
