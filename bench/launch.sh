@@ -20,6 +20,12 @@ ws="$tmp/ws"; mkdir -p "$ws"; (cd "$ws" && git init -q && git -c user.email=b@b 
 image=scc-agent-claude
 docker image inspect "$image" >/dev/null 2>&1 || { echo "build the images first: scripts/scc images build" >&2; exit 1; }
 
+# Stops only this run's sessions (by workspace label): `scc stop --all` would also stop other sessions on the engine.
+stop_own() {
+    for c in $(docker ps -a --filter "label=scc.workspace=$ws" --format '{{.Names}}' | grep -v -- '-proxy$'); do
+        "$scc" stop "$c" >/dev/null 2>&1 || true
+    done
+}
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -27,7 +33,7 @@ start_times=(); docker_times=(); enforced_times=()
 for ((i = 0; i < runs; i++)); do
     t0=$(date +%s%N); "$scc" start "$ws" --provider claude --detach >/dev/null 2>&1; t1=$(date +%s%N)
     start_times+=("$(ms "$t0" "$t1")")
-    "$scc" stop --all >/dev/null 2>&1
+    stop_own
     t0=$(date +%s%N)
     docker run -d --name "scc-bench-$i" --init --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges:true \
         --pids-limit 2048 --memory 4g -v "$ws:$ws" -v docker-claude-sandbox-data:/home/agent/.claude -w "$ws" \
@@ -44,7 +50,7 @@ if docker image inspect scc-egress-proxy >/dev/null 2>&1; then
     for ((i = 0; i < runs; i++)); do
         t0=$(date +%s%N); "$scc" --org-config "$org" start "$ws" --provider claude --detach >/dev/null 2>&1; t1=$(date +%s%N)
         enforced_times+=("$(ms "$t0" "$t1")")
-        "$scc" stop --all >/dev/null 2>&1
+        stop_own
     done
 fi
 
@@ -55,7 +61,7 @@ for ((i = 0; i < 20; i++)); do
     t0=$(date +%s%N); docker exec -w "$ws" "$c" git status >/dev/null; t1=$(date +%s%N); wrapped+=("$(ms "$t0" "$t1")")
     t0=$(date +%s%N); docker exec -w "$ws" "$c" /usr/libexec/scc/real/git status >/dev/null; t1=$(date +%s%N); real+=("$(ms "$t0" "$t1")")
 done
-"$scc" stop --all >/dev/null 2>&1
+stop_own
 rm -rf "$tmp"
 
 s=$(printf '%s\n' "${start_times[@]}" | median); d=$(printf '%s\n' "${docker_times[@]}" | median)

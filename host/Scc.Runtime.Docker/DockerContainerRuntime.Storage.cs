@@ -117,6 +117,8 @@ internal sealed partial class DockerContainerRuntime
                     Driver = spec.Driver,
                     Internal = spec.Internal,
                     Labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal),
+                    Options = spec.Options.Count == 0 ? null! : new Dictionary<string, string>(spec.Options, StringComparer.Ordinal),
+                    IPAM = spec.Subnet is null ? null! : new IPAM { Config = [new IPAMConfig { Subnet = spec.Subnet }] },
                 },
                 cancellationToken).ConfigureAwait(false)).ID,
             cancellationToken);
@@ -200,5 +202,8 @@ internal sealed partial class DockerContainerRuntime
         r.Name,
         r.Internal,
         Labels(r.Labels),
-        r.Containers?.Keys.Order(StringComparer.Ordinal).ToList() ?? []);
+        r.Containers?.Keys.Order(StringComparer.Ordinal).ToList() ?? [])
+    {
+        Subnets = r.IPAM?.Config?.Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s)).ToList() ?? [],
+    };
 }

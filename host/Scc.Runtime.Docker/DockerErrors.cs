@@ -89,6 +89,12 @@ internal static class DockerErrors
             return ContainerRuntimeException.NameConflict(operation.Contains("network", StringComparison.Ordinal) ? "network" : "container", subject ?? message, api);
         }
 
+        // "Pool overlaps with other one on this address space" (a network created with an explicit subnet).
+        if (operation.Contains("network", StringComparison.Ordinal) && message.Contains("overlaps", StringComparison.OrdinalIgnoreCase))
+        {
+            return ContainerRuntimeException.SubnetConflict(subject ?? "network", message, api);
+        }
+
         if (api.StatusCode == HttpStatusCode.BadRequest && message.Contains("client version", StringComparison.OrdinalIgnoreCase))
         {
             return ContainerRuntimeException.EngineError(operation, message + " (the API version negotiation failed)", api);

@@ -50,6 +50,16 @@ public sealed class SquidAccessLogTests
     }
 
     [Fact]
+    public void Denials_HostReadinessProbe_IsNotADenial()
+    {
+        // scc's readiness probe connects from the host and closes without a request (line measured on Squid 5.7).
+        var probe = SquidAccessLog.ParseLine("scc1 1795815128.016 NONE_NONE 0 - - - - - ERR_CLIENT_GONE 172.17.0.1").ShouldNotBeNull();
+
+        probe.IsDenied.ShouldBeFalse();
+        SquidAccessLog.Denials(["scc1 1795815128.016 NONE_NONE 0 - - - - - ERR_CLIENT_GONE 172.17.0.1"]).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Denials_MixedLog_ReturnsOnlyDenialsInOrder()
     {
         string[] log =

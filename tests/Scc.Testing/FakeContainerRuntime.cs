@@ -41,6 +41,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     /// <summary>Answers execs; the default runs nothing and exits 0.</summary>
     public Func<FakeContainer, ExecRequest, ExecResult> ExecHandler { get; set; } = (_, _) => new ExecResult(0, string.Empty, string.Empty);
 
+    /// <summary>Runs inside every network create before the fake checks it, e.g. to let another process win a race.</summary>
+    public Action<NetworkSpec>? BeforeCreateNetwork { get; set; }
+
     /// <summary>Answers builds: report progress, throw to fail. The default succeeds and adds the image.</summary>
     public Action<ImageBuildRequest, IProgress<ImageBuildEvent>?> BuildHandler { get; set; } = (_, _) => { };
 
@@ -175,12 +178,21 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public Task<NetworkInfo> CreateNetworkAsync(NetworkSpec spec, CancellationToken cancellationToken) =>
         Run($"create-network {spec.Name}", () =>
         {
+            BeforeCreateNetwork?.Invoke(spec);
             if (Networks.ContainsKey(spec.Name))
             {
                 throw ContainerRuntimeException.NameConflict("network", spec.Name);
             }
 
-            var network = new NetworkInfo($"n{Interlocked.Increment(ref _nextId):D4}", spec.Name, spec.Internal, spec.Labels, []);
+            if (spec.Subnet is { } subnet && Networks.Values.Any(n => n.Subnets.Any(s => Overlaps(s, subnet))))
+            {
+                throw ContainerRuntimeException.SubnetConflict(spec.Name, "Pool overlaps with other one on this address space");
+            }
+
+            var network = new NetworkInfo($"n{Interlocked.Increment(ref _nextId):D4}", spec.Name, spec.Internal, spec.Labels, [])
+            {
+                Subnets = spec.Subnet is null ? [] : [spec.Subnet],
+            };
             Networks[spec.Name] = network;
             return network;
         });
@@ -275,6 +287,13 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         Run($"read {idOrName} {containerPath}", () => Find(idOrName).Files.TryGetValue(containerPath, out var f) ? f.Content : null);
 
     private static string Join(string folder, string relative) => "/" + Path.Join(folder, relative).Trim('/');
+
+    private static bool Overlaps(string a, string b)
+    {
+        var x = System.Net.IPNetwork.Parse(a);
+        var y = System.Net.IPNetwork.Parse(b);
+        return x.Contains(y.BaseAddress) || y.Contains(x.BaseAddress);
+    }
 
     private FakeContainer Find(string idOrName) => TryFind(idOrName) ?? throw ContainerRuntimeException.ContainerNotFound(idOrName);
 

@@ -21,6 +21,13 @@ internal sealed record RuntimeSettings
     /// <summary>The Docker network the egress proxy uses to reach out; null = the default bridge.</summary>
     [JsonPropertyName("egress_network")]
     public string? EgressNetwork { get; set; }
+
+    /// <summary>
+    /// The private IPv4 range (CIDR) the per-session internal networks take their /28 from; null =
+    /// <see cref="Launch.SessionSubnetPool.DefaultPool"/>.
+    /// </summary>
+    [JsonPropertyName("session_subnet_pool")]
+    public string? SessionSubnetPool { get; set; }
 }
 
 // Properties use `set`, not `init`: the System.Text.Json source generator assigns every init-only property

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scc.Core.Audit;
+using Scc.Core.Config;
 using Scc.Core.Errors;
 using Scc.Core.Runtime;
 using Scc.Egress;
@@ -12,7 +16,7 @@ namespace Scc.Core.Launch;
 /// the Squid proxy on it (alias <see cref="ProxyAlias"/>) and on the egress network, and the agent only on the
 /// internal network. Everything is labelled with the session and removed with it.
 /// </summary>
-internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
+internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit, UserConfigStore userConfig)
 {
     public const string ProxyAlias = "scc-egress";
     public const string DefaultEgressNetwork = "bridge";
@@ -23,13 +27,32 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Creates the network and starts the proxy; returns a task that completes when the proxy accepts connections,
-    /// so the agent's container can be created meanwhile. Await it before the agent runs.
+    /// An internal network still gives the host an address on its bridge (the gateway), and engine 20.10 gives the
+    /// containers a default route to it: the agent could reach every address of the host (a resolver on 0.0.0.0:53
+    /// carries DNS out, a proxy on the host carries everything), because the engine isolates internal networks only
+    /// in the FORWARD chain. Without an address on the bridge the host is not on the network at all; the agent
+    /// reaches only the proxy, at layer 2, and the engine's embedded DNS (inside the container) still answers the
+    /// proxy's alias.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> InternalNetworkOptions =
+        new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" };
+
+    // Another scc process may take the chosen subnet between the listing and the create; the engine then refuses ours.
+    private const int SubnetAttempts = 8;
+
+    // Proxies whose start is still in flight, so a teardown (the agent's creation failed meanwhile) can wait for it.
+    private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Creates the network and the proxy; returns a task that starts the proxy and completes when it accepts
+    /// connections, so the agent's container is created and prepared while the engine starts the proxy (its start
+    /// on two networks is the slowest engine call of an enforced launch). Await it before the agent runs.
     /// </summary>
     public async Task<Task> SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, string>(identity.Labels(sessionId, "egress"));
         var outside = string.IsNullOrWhiteSpace(egressNetwork) ? DefaultEgressNetwork : egressNetwork;
+        var pool = SessionSubnetPool.ParsePool(userConfig.Load().Runtime.SessionSubnetPool);
         if (await runtime.InspectNetworkAsync(outside, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new ConfigException($"The egress network \"{outside}\" (runtime.egress_network) does not exist.", "Create it, or remove runtime.egress_network from the user config to use the default bridge.");
@@ -37,7 +60,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
 
         try
         {
-            await runtime.CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels }, cancellationToken).ConfigureAwait(false);
+            await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels, Options = InternalNetworkOptions }, pool, cancellationToken).ConfigureAwait(false);
             // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
             // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
             var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;
@@ -65,8 +88,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
             }
 
             await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
-            await runtime.StartContainerAsync(proxy.Name, cancellationToken).ConfigureAwait(false);
-            return ReadyAsync();
+            var ready = ReadyAsync();
+            _starting[proxy.Name] = ready;
+            return ready;
         }
         catch
         {
@@ -76,7 +100,11 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
 
         async Task ReadyAsync()
         {
-            await WaitReadyAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+            // Off the caller's synchronous path: the caller goes on creating the agent's container at once.
+            await Task.Yield();
+            await runtime.StartContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+            await WaitReadyAsync(identity.ProxyContainerName, outside, cancellationToken).ConfigureAwait(false);
+            _starting.TryRemove(identity.ProxyContainerName, out _);
             audit.Append([AuditEvent.Info("egress.setup", sessionId, new JsonObject
             {
                 ["session"] = sessionId,
@@ -89,16 +117,56 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
 
     public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken)
     {
+        if (_starting.TryRemove(identity.ProxyContainerName, out var pending))
+        {
+            // Let an in-flight start finish (or fail) first: removing a container the engine is starting races.
+            try
+            {
+                await pending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Its failure is the caller's to report (or moot: the launch failed already).
+            }
+        }
+
         await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WaitReadyAsync(string proxy, CancellationToken cancellationToken)
+    /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>
+    public async Task<string> CreateNetworkAsync(NetworkSpec spec, System.Net.IPNetwork pool, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var networks = await runtime.ListNetworksAsync(new LabelSelector(new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
+            var used = SessionSubnetPool.ParseUsed(networks.SelectMany(n => n.Subnets)).ToList();
+            var subnet = SessionSubnetPool.Choose(pool, used, Random.Shared.Next(SessionSubnetPool.Capacity(pool)))
+                ?? throw SessionSubnetPool.Exhausted(pool);
+            try
+            {
+                await runtime.CreateNetworkAsync(spec with { Subnet = subnet.ToString() }, cancellationToken).ConfigureAwait(false);
+                return subnet.ToString();
+            }
+            catch (ContainerRuntimeException e) when (e.Kind == RuntimeErrorKind.SubnetConflict && attempt < SubnetAttempts)
+            {
+                // Taken meanwhile (or by a network the listing could not see); list again and pick another.
+            }
+        }
+    }
+
+    private async Task WaitReadyAsync(string proxy, string outside, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
+        var info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+
+        // A TCP connect from here to the proxy's address on its outside network costs well under a millisecond,
+        // against ~100 ms for an exec in the container; where this host cannot reach container addresses (a remote
+        // engine, a VM), fall back to the exec. Squid logs the probe once (NONE_NONE ERR_CLIENT_GONE from the host's
+        // address on that network), which is not a denial.
+        IPAddress? address = info is not null && info.Addresses.TryGetValue(outside, out var a) && IPAddress.TryParse(a, out var ip) ? ip : null;
         while (true)
         {
-            var info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
             if (info is not { Running: true })
             {
                 var log = await runtime.ReadFileAsync(proxy, EgressProxyContract.LogDirectory + "/cache.log", cancellationToken).ConfigureAwait(false);
@@ -106,8 +174,15 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
                 throw new ToolException($"The egress proxy stopped while starting (exit code {info?.ExitCode}). {tail}", "The agent was not started; run `scc doctor`, or `scc images build` to rebuild the proxy image.");
             }
 
-            var probe = await runtime.ExecAsync(proxy, new ExecRequest(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{EgressProxyContract.ListenPort}"]), cancellationToken).ConfigureAwait(false);
-            if (probe.ExitCode == 0)
+            var accepting = address is null ? null : await ProbeFromHostAsync(address, cancellationToken).ConfigureAwait(false);
+            if (accepting is null)
+            {
+                address = null;
+                var probe = await runtime.ExecAsync(proxy, new ExecRequest(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{EgressProxyContract.ListenPort}"]), cancellationToken).ConfigureAwait(false);
+                accepting = probe.ExitCode == 0;
+            }
+
+            if (accepting == true)
             {
                 return;
             }
@@ -117,7 +192,35 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit)
                 throw new ToolException($"The egress proxy did not accept connections within {ReadyTimeout.TotalSeconds:F0} s.", "The agent was not started; see `scc doctor`.");
             }
 
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(address is null ? 100 : 15, cancellationToken).ConfigureAwait(false);
+
+            // Not accepting yet: make sure Squid has not exited (a config it refused) before probing again.
+            info = await runtime.InspectContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True: accepting; false: refused (Squid not listening yet); null: this host cannot reach the address.</summary>
+    private static async Task<bool?> ProbeFromHostAsync(IPAddress ip, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(ip, EgressProxyContract.ListenPort), timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 }

@@ -423,8 +423,11 @@ internal sealed class LaunchPipeline(
                 : Task.CompletedTask;
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
             await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
-            await proxyReady.ConfigureAwait(false);
+
+            // The container's main process only keeps it up; the agent runs later as an exec. So the engine may start
+            // it while it starts the proxy, and nothing of the agent runs before the proxy accepts connections.
             await runtime.StartContainerAsync(name, cancellationToken).ConfigureAwait(false);
+            await proxyReady.ConfigureAwait(false);
             audit.Append([AuditEvent.Info("launch.started", plan.SessionId, new JsonObject
             {
                 ["session"] = plan.SessionId,

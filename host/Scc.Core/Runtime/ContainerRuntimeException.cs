@@ -22,6 +22,9 @@ internal enum RuntimeErrorKind
     /// <summary>A container, network or volume of that name exists already.</summary>
     NameConflict,
 
+    /// <summary>The subnet asked for overlaps one the engine already uses.</summary>
+    SubnetConflict,
+
     OutOfDisk,
 
     BuildFailed,
@@ -91,6 +94,13 @@ internal class ContainerRuntimeException : SccException
         RuntimeErrorKind.NameConflict,
         $"A {kind} named {name} already exists.",
         "`scc list` shows running sessions: reattach with `scc start --resume`, replace it with `scc start --fresh`, or remove leftovers with `scc prune`.",
+        ExitCodes.Tool,
+        inner);
+
+    public static ContainerRuntimeException SubnetConflict(string network, string detail, Exception? inner = null) => new(
+        RuntimeErrorKind.SubnetConflict,
+        $"The network {network} could not be created: {detail}",
+        "Another network took the subnet meanwhile; start again, and run `scc prune` if networks of old sessions are left.",
         ExitCodes.Tool,
         inner);
 

@@ -170,6 +170,12 @@ internal sealed record NetworkSpec(string Name)
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public string Driver { get; init; } = "bridge";
+
+    /// <summary>The IPv4 subnet (CIDR) to give the network; null lets the engine pick one from its default pools.</summary>
+    public string? Subnet { get; init; }
+
+    /// <summary>Driver options (<c>docker network create -o</c>).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 }
 
 internal sealed record NetworkInfo(
@@ -177,7 +183,11 @@ internal sealed record NetworkInfo(
     string Name,
     bool Internal,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyList<string> ContainerIds);
+    IReadOnlyList<string> ContainerIds)
+{
+    /// <summary>The subnets of the network's IPAM config, as the engine reports them.</summary>
+    public IReadOnlyList<string> Subnets { get; init; } = [];
+}
 
 /// <summary>
 /// A file (or, with null <paramref name="Content"/>, a folder) to place in a container with its owner and mode:
