@@ -360,7 +360,7 @@ internal sealed class LaunchPipeline(
                 ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
                 : Task.CompletedTask;
 
-            await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken).ConfigureAwait(false);
+            await runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId, [SessionLabels.CreatedBy] = plan.SessionId }, cancellationToken).ConfigureAwait(false);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
             await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
             await proxyReady.ConfigureAwait(false);
@@ -379,6 +379,7 @@ internal sealed class LaunchPipeline(
             // Ctrl-C, a failed write or an engine error: leave no half-created container, proxy or network behind.
             await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
             await egress.TearDownAsync(plan.Identity, CancellationToken.None).ConfigureAwait(false);
+            await sessions.RemoveVolumeIfCreatedByAsync(plan.Provider.DataVolumeName, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
             TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
             if (ex is SccException or OperationCanceledException)
             {
@@ -427,7 +428,12 @@ internal sealed class LaunchPipeline(
         }
         catch (ContainerRuntimeException ex)
         {
-            throw new ToolException($"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}", "Run `scc doctor`; the sandbox was removed.", ex);
+            throw new ToolException(
+                $"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}",
+                ex.Kind == RuntimeErrorKind.OutOfDisk
+                    ? $"{ex.Action} The sandbox was removed.".TrimStart()
+                    : $"The image {plan.Provider.ImageReference} may be damaged or older than this scc: rebuild it with `scc images build --provider {plan.Provider.ProviderId}` and start again (`scc doctor` checks the engine). The sandbox was removed.",
+                ex);
         }
     }
 
