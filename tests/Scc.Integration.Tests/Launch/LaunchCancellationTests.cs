@@ -129,6 +129,52 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
         AssertFailureAudited(scc, ws);
     }
 
+    /// <summary>
+    /// The whole process: the built `scc start --detach` gets SIGINT (what Ctrl-C sends) while it creates the
+    /// session. web-egress-enforced makes the creating phase long enough to hit: network, proxy, agent, proxy wait.
+    /// </summary>
+    [SkippableFact]
+    public async Task StartProcess_SigintWhileCreating_Exit130AndNothingLeft()
+    {
+        _engine.RequireEngine();
+        WriteUserConfig(_env);
+        var org = WriteEnforcedOrg(_env);
+        var ws = _env.Dir("ws-sigint");
+        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds();
+        var psi = SccProcess.StartInfo(_env, null, "--org-config", org, "start", ws, "--provider", Provider, "--detach");
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // The engine's event stream (replayed from before the start) says when the session network exists; a
+            // watcher outside this busy test process sends SIGINT at once, while the proxy and the agent are created.
+            var watcher = await SccProcess.ShellAsync(
+                $"exec 3< <(timeout 120 docker events --since {since} --filter type=network --filter event=create --filter network={identity.NetworkName} --format x); "
+                + $"read -r line <&3 && kill -INT {process.Id}; rc=$?; kill $! 2>/dev/null; exit $rc");
+            watcher.ExitCode.ShouldBe(0, $"SIGINT could not be sent: {watcher}\nscc: {(process.HasExited ? await stderr : "running")}");
+            using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(wait.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var err = await stderr;
+        process.ExitCode.ShouldBe(130, $"stdout: {await stdout}\nstderr: {err}");
+        err.ShouldContain("Cancelled");
+        await AssertNothingLeftAsync(identity, ws);
+        var events = Scc.Core.Audit.AuditReader.Tail(new Scc.Core.Audit.AuditLog(_env.Paths).FilePath, 1000);
+        events.ShouldContain(e => e["type"]!.GetValue<string>() == "launch.failed");
+        events.ShouldNotContain(e => e["type"]!.GetValue<string>() == "launch.started");
+    }
+
     /// <summary>The provider's data volume is shared by every session of the machine: the test uses its own.</summary>
     private string IsolateDataVolume(InProcessScc scc)
     {
