@@ -70,7 +70,11 @@ internal sealed class DoctorCommand : SccCommand
         }
         else
         {
-            checks.Add(new("engine", CheckStatus.Failed, $"{probe.FailureMessage} Install and start one with scripts/install-docker-engine.sh, or set DOCKER_HOST."));
+            // No engine: how to get one. Any other refusal (e.g. the socket's permissions) has its own remedy.
+            var remedy = probe.FailureKind == RuntimeErrorKind.DaemonNotRunning || probe.FailureAction is null
+                ? "Install and start one with scripts/install-docker-engine.sh, or set DOCKER_HOST."
+                : probe.FailureAction;
+            checks.Add(new("engine", CheckStatus.Failed, $"{probe.FailureMessage} {remedy}"));
         }
 
         foreach (var provider in _plugins.Get().Providers)

@@ -53,11 +53,16 @@ internal sealed class InProcessScc : IAsyncDisposable
 
     private void Configure(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<IContainerRuntime>(Runtime));
 
-    private static IAnsiConsole Console(StringWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole Console(StringWriter writer)
     {
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-        Out = new AnsiConsoleOutput(writer),
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 1000; // one message, one line: tests look for whole sentences
+        return console;
+    }
 }
