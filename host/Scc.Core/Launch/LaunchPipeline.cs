@@ -248,19 +248,20 @@ internal sealed class LaunchPipeline(
     {
         var provider = record.Provider!;
         var spec = provider.Spec;
-        if (needsProxy && !await images.ExistsAsync(ImageProvisioner.ProxyImage, cancellationToken).ConfigureAwait(false))
+        if (needsProxy && await images.ProxyStatusAsync(cancellationToken).ConfigureAwait(false) is { NeedsBuild: true } proxy)
         {
-            await ui.WithBuildProgressAsync($"Building the egress proxy image {ImageProvisioner.ProxyImage} (first enforced start)", async progress =>
+            await ui.WithBuildProgressAsync($"Building the egress proxy image {proxy.Image} ({proxy.Detail})", async progress =>
             {
                 await images.EnsureProxyAsync(ImageBuildOptions.Default, progress, cancellationToken).ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
         }
 
-        if (!await images.ExistsAsync(spec.ImageReference, cancellationToken).ConfigureAwait(false))
+        // Missing, or stale: built from another build context than this scc ships (an upgrade changed it).
+        if (await images.AgentStatusAsync(spec, record.Folder, cancellationToken).ConfigureAwait(false) is { NeedsBuild: true } agent)
         {
             var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
-            await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} (first start)", async progress =>
+            await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} ({agent.Detail})", async progress =>
             {
                 await images.EnsureAgentAsync(spec, record.Folder, options, progress, cancellationToken).ConfigureAwait(false);
                 return true;
