@@ -23,9 +23,11 @@ internal sealed class InProcessScc : IAsyncDisposable
     private readonly StringWriter _out = new();
     private readonly StringWriter _err = new();
     private readonly ServiceProvider _services;
+    private readonly Action<IServiceCollection>? _configure;
 
-    public InProcessScc(TestEnvironment env, IContainerRuntime realRuntime)
+    public InProcessScc(TestEnvironment env, IContainerRuntime realRuntime, Action<IServiceCollection>? configure = null)
     {
+        _configure = configure;
         _env = env;
         Runtime = new InterceptingRuntime(realRuntime);
         Output = new CliOutput(Console(_out), Console(_err));
@@ -35,6 +37,8 @@ internal sealed class InProcessScc : IAsyncDisposable
     public InterceptingRuntime Runtime { get; }
 
     public CliOutput Output { get; }
+
+    public string Out => _out.ToString();
 
     public string Err => _err.ToString();
 
@@ -51,7 +55,11 @@ internal sealed class InProcessScc : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
-    private void Configure(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<IContainerRuntime>(Runtime));
+    private void Configure(IServiceCollection services)
+    {
+        services.Replace(ServiceDescriptor.Singleton<IContainerRuntime>(Runtime));
+        _configure?.Invoke(services);
+    }
 
     private static IAnsiConsole Console(StringWriter writer)
     {
