@@ -70,7 +70,7 @@ internal sealed class LaunchPipeline(
 
             plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
         }
-        catch (SccException ex) when (!request.DryRun)
+        catch (Exception ex) when (!request.DryRun && ex is SccException or OperationCanceledException)
         {
             TryAudit(AuditEvent.Warning("launch.preflight.failed", workspace, new JsonObject { ["workspace"] = workspace, ["provider"] = request.Provider, ["reason"] = ex.Message }));
             throw;
