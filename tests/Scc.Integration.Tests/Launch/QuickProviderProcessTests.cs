@@ -186,6 +186,65 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         AuditEvents().ShouldNotContain(e => e.Type == "launch.preflight.passed");
     }
 
+    /// <summary>
+    /// A stale agent image on `scc start`: the first start builds the missing image (labelled with its context hash);
+    /// after the plugin's build context changes (an upgrade), `images list` calls it stale and the next start
+    /// rebuilds it with the usual progress lines before it starts the session; a third start builds nothing.
+    /// </summary>
+    [SkippableFact]
+    public async Task StartProcess_ProviderImageStale_RebuiltOnStartAndShownStale()
+    {
+        _engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await EnsureBaseImageAsync();
+        var image = $"scc-test-quick-stale:{_engine.RunId}";
+        _volume = _engine.Name("quick-data");
+        var plugin = InstallQuickPlugin();
+        var dockerfile = Path.Combine(plugin, "image", "Dockerfile");
+        File.WriteAllText(dockerfile, $"ARG BASE\nFROM ${{BASE}}\nLABEL scc.test={_engine.RunId}\nUSER root\nRUN echo v1 > /quick-version\nUSER agent\n");
+        var ws = _env.Dir("ws-stale");
+        var vars = new Dictionary<string, string> { ["SCC_TEST_QUICK_IMAGE"] = image, ["SCC_TEST_QUICK_VOLUME"] = _volume };
+        var timeout = TimeSpan.FromMinutes(5);
+
+        async Task<(ProcessResult Start, string Version)> StartAsync()
+        {
+            var start = await SccProcess.RunAsync(_env, vars, timeout, "start", ws, "--provider", "quick", "--detach", "--json");
+            start.ExitCode.ShouldBe(0, start.ToString());
+            var session = System.Text.Json.Nodes.JsonNode.Parse(start.Out)!["data"]!["session"]!.GetValue<string>();
+            try
+            {
+                var version = await SccProcess.RunAsync(_env, vars, timeout, "exec", session, "--", "cat", "/quick-version");
+                return (start, version.Out.Trim());
+            }
+            finally
+            {
+                (await SccProcess.RunAsync(_env, vars, timeout, "stop", session)).ExitCode.ShouldBe(0);
+            }
+        }
+
+        var first = await StartAsync();
+        Flat(first.Start.Err).ShouldContain($"Building the Quick test agent image {image} (not built yet)");
+        first.Version.ShouldBe("v1");
+        (await _engine.Runtime.InspectImageAsync(image, CancellationToken.None))!.Labels.ShouldContainKey(ImageFreshness.ContextHashLabel);
+
+        File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("v1", "v2", StringComparison.Ordinal));
+        var list = await SccProcess.RunAsync(_env, vars, timeout, "images", "list", "--json");
+        System.Text.Json.Nodes.JsonNode.Parse(list.Out)!["data"]!.AsArray()
+            .ShouldContain(i => i!["image"]!.GetValue<string>() == image && i["state"]!.GetValue<string>() == "stale", list.ToString());
+
+        var second = await StartAsync();
+        Flat(second.Start.Err).ShouldContain($"Building the Quick test agent image {image} (stale, built from another build context than this scc ships");
+        Flat(second.Start.Err).ShouldContain("Step ");
+        second.Version.ShouldBe("v2");
+
+        var third = await StartAsync();
+        Flat(third.Start.Err).ShouldNotContain("Building");
+        third.Version.ShouldBe("v2");
+    }
+
+    /// <summary>Messages wrapped at the console width, on one line again.</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
     private List<(string Type, System.Text.Json.Nodes.JsonNode? Data)> AuditEvents() =>
         [.. AuditReader.Tail(new AuditLog(_env.Paths).FilePath, 1000).Select(e => (Type: e["type"]!.GetValue<string>(), Data: e["data"]))];
 
