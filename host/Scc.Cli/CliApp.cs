@@ -17,7 +17,14 @@ internal static class CliApp
     public static string Version { get; } =
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// How long a command may clean up after Ctrl-C (SIGINT) or SIGTERM cancelled its token before the process exits
+    /// anyway. The library's default (2 s) would end a start while it removes what it created.
+    /// </summary>
+    public static readonly TimeSpan CancellationGracePeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>The composition root of one invocation; tests use it to reach services with their own fakes.</summary>
+    public static ServiceProvider BuildServices(CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection()
             .AddSccCore(environment, builtInPluginDir)
@@ -27,7 +34,12 @@ internal static class CliApp
             .AddSingleton<IInteractiveTerminal, DockerCliTerminal>()
             .AddSccCli(output);
         configure?.Invoke(services);
-        await using var provider = services.BuildServiceProvider();
+        return services.BuildServiceProvider();
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
+    {
+        await using var provider = BuildServices(output, environment, builtInPluginDir, configure);
         var context = provider.GetRequiredService<CliContext>();
         var root = new RootCommand("scc: a governed runtime for AI coding agents. Runs each agent in a sandbox that sees only the workspace.");
         root.Options.Add(context.OrgConfigOption);
@@ -56,7 +68,7 @@ internal static class CliApp
         }
 
         context.ParseResult = parseResult;
-        var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer };
+        var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer, ProcessTerminationTimeout = CancellationGracePeriod };
         return await parseResult.InvokeAsync(config).ConfigureAwait(false);
     }
 

@@ -28,17 +28,17 @@ internal sealed class DoctorCommand : SccCommand
 {
     private const long LowDiskBytes = 5L * 1024 * 1024 * 1024;
     private readonly IEngineInfoProvider _engine;
-    private readonly IImageStore _images;
+    private readonly ImageProvisioner _provisioner;
     private readonly IPluginCatalog _plugins;
     private readonly IProviderDataReaderFactory _data;
     private readonly GovernanceService _governance;
     private readonly SccPaths _paths;
 
-    public DoctorCommand(CliContext context, IEngineInfoProvider engine, IImageStore images, IPluginCatalog plugins, IProviderDataReaderFactory data, GovernanceService governance, SccPaths paths)
+    public DoctorCommand(CliContext context, IEngineInfoProvider engine, ImageProvisioner provisioner, IPluginCatalog plugins, IProviderDataReaderFactory data, GovernanceService governance, SccPaths paths)
         : base("doctor", "Check the engine, images, sign-ins, config and safety policy", context)
     {
         _engine = engine;
-        _images = images;
+        _provisioner = provisioner;
         _plugins = plugins;
         _data = data;
         _governance = governance;
@@ -62,15 +62,24 @@ internal sealed class DoctorCommand : SccCommand
                 checks.Add(new("engine dns", CheckStatus.Warning, $"engine {info.Version} is older than 26: on internal networks its embedded DNS forwards external names, so name lookups can leak out of web-egress-enforced sandboxes; upgrade the engine"));
             }
 
-            foreach (var image in new[] { ImageProvisioner.BaseImage, ImageProvisioner.ProxyImage }.Concat(_plugins.Get().Providers.Select(p => p.Spec.ImageReference)))
+            foreach (var image in await ImagesListCommand.StatusesAsync(_provisioner, _plugins, cancellationToken).ConfigureAwait(false))
             {
-                var present = await _images.ImageExistsAsync(image, cancellationToken).ConfigureAwait(false);
-                checks.Add(new($"image {image}", present ? CheckStatus.Ok : CheckStatus.Warning, present ? "present" : "missing: built on first start, or now with `scc images build`"));
+                checks.Add(new($"image {image.Image}", image.State is ImageState.Current ? CheckStatus.Ok : CheckStatus.Warning, image.State switch
+                {
+                    ImageState.Current => "present, built from the context this scc ships",
+                    ImageState.Missing => "missing: built on first start, or now with `scc images build`",
+                    ImageState.Stale => $"{image.Detail}; rebuilt on the next start, or now with `scc images build`",
+                    _ => image.Detail,
+                }));
             }
         }
         else
         {
-            checks.Add(new("engine", CheckStatus.Failed, $"{probe.FailureMessage} Install and start one with scripts/install-docker-engine.sh, or set DOCKER_HOST."));
+            // No engine: how to get one. Any other refusal (e.g. the socket's permissions) has its own remedy.
+            var remedy = probe.FailureKind == RuntimeErrorKind.DaemonNotRunning || probe.FailureAction is null
+                ? "Install and start one with scripts/install-docker-engine.sh, or set DOCKER_HOST."
+                : probe.FailureAction;
+            checks.Add(new("engine", CheckStatus.Failed, $"{probe.FailureMessage} {remedy}"));
         }
 
         foreach (var provider in _plugins.Get().Providers)

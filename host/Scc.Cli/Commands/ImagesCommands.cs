@@ -72,11 +72,11 @@ internal sealed class ImagesBuildCommand : SccCommand
 
 internal sealed class ImagesListCommand : SccCommand
 {
-    private readonly IImageStore _images;
+    private readonly ImageProvisioner _images;
     private readonly IPluginCatalog _plugins;
 
-    public ImagesListCommand(CliContext context, IImageStore images, IPluginCatalog plugins)
-        : base("list", "List the sandbox images and whether they are built", context)
+    public ImagesListCommand(CliContext context, ImageProvisioner images, IPluginCatalog plugins)
+        : base("list", "List the sandbox images: built from this scc's build contexts, stale, or missing", context)
     {
         _images = images;
         _plugins = plugins;
@@ -85,21 +85,35 @@ internal sealed class ImagesListCommand : SccCommand
 
     protected override string JsonKind => "ImageList";
 
+    /// <summary>Base, each loaded provider's agent image, then the proxy: whether each matches what this scc ships.</summary>
+    public static async Task<IReadOnlyList<ImageStatus>> StatusesAsync(ImageProvisioner images, IPluginCatalog plugins, CancellationToken cancellationToken)
+    {
+        var statuses = new List<ImageStatus> { await images.BaseStatusAsync(cancellationToken).ConfigureAwait(false) };
+        foreach (var plugin in plugins.Get().Loaded.Where(p => p.Provider is not null))
+        {
+            statuses.Add(await images.AgentStatusAsync(plugin.Provider!.Spec, plugin.Folder, cancellationToken).ConfigureAwait(false));
+        }
+
+        statuses.Add(await images.ProxyStatusAsync(cancellationToken).ConfigureAwait(false));
+        return statuses;
+    }
+
     protected override async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var names = new[] { ImageProvisioner.BaseImage }.Concat(_plugins.Get().Providers.Select(p => p.Spec.ImageReference)).Append(ImageProvisioner.ProxyImage).ToList();
-        var rows = new List<(string Name, ImageInfo? Info)>();
-        foreach (var name in names)
+        var rows = new List<(ImageStatus Status, ImageInfo? Info)>();
+        foreach (var status in await StatusesAsync(_images, _plugins, cancellationToken).ConfigureAwait(false))
         {
-            rows.Add((name, await _images.InspectImageAsync(name, cancellationToken).ConfigureAwait(false)));
+            rows.Add((status, status.State == ImageState.Missing ? null : await _images.InspectAsync(status.Image, cancellationToken).ConfigureAwait(false)));
         }
 
         if (IsJson(parseResult))
         {
             Output.Json("ImageList", new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
             {
-                ["image"] = r.Name,
+                ["image"] = r.Status.Image,
                 ["present"] = r.Info is not null,
+                ["state"] = r.Status.State.ToString().ToLowerInvariant(),
+                ["detail"] = r.Status.Detail,
                 ["id"] = r.Info?.Id,
                 ["created"] = r.Info?.Created?.ToString("O"),
                 ["size"] = r.Info?.Size,
@@ -108,12 +122,24 @@ internal sealed class ImagesListCommand : SccCommand
         }
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("IMAGE", "STATE", "ID", "SIZE");
-        foreach (var (name, info) in rows)
+        foreach (var (status, info) in rows)
         {
-            table.AddRow(CliOutput.Escape(name), info is null ? "[yellow]missing[/]" : "[green]built[/]", CliOutput.Escape(info?.Id is { } id ? id.Replace("sha256:", string.Empty, StringComparison.Ordinal)[..12] : "-"), info is null ? "-" : $"{info.Size / (1024 * 1024)} MiB");
+            var state = status.State switch
+            {
+                ImageState.Current => "[green]built[/]",
+                ImageState.Stale => "[yellow]stale[/]",
+                ImageState.Unverified => "[yellow]unverified[/]",
+                _ => "[yellow]missing[/]",
+            };
+            table.AddRow(CliOutput.Escape(status.Image), state, CliOutput.Escape(info?.Id is { } id ? id.Replace("sha256:", string.Empty, StringComparison.Ordinal)[..12] : "-"), info is null ? "-" : $"{info.Size / (1024 * 1024)} MiB");
         }
 
         Output.Out.Write(table);
+        if (rows.Any(r => r.Status.State is ImageState.Stale or ImageState.Unverified))
+        {
+            Output.Line("stale: built from another build context than this scc ships (rebuilt on the next start); unverified: built without a context hash. `scc images build` rebuilds them.");
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -8,8 +8,11 @@ using Scc.Core.Runtime;
 
 namespace Scc.Core.Launch;
 
-/// <summary>Where the image build contexts shipped with the tool live (the app's <c>images/</c> folder by default).</summary>
-internal sealed record ImageSources(string Root)
+/// <summary>
+/// Where the image build contexts shipped with the tool live (the app's <c>images/</c> folder by default), and the
+/// tags the base and proxy images get (tests build throw-away ones under other tags).
+/// </summary>
+internal sealed record ImageSources(string Root, string BaseTag = ImageProvisioner.BaseImage, string ProxyTag = ImageProvisioner.ProxyImage)
 {
     public static ImageSources Default { get; } = new(Path.Combine(SccPaths.AppDir, "images"));
 
@@ -30,41 +33,60 @@ internal enum SandboxImage
 /// <summary>
 /// Builds the sandbox images from the Dockerfiles shipped with scc, base first: <c>scc-base</c> (with the safety
 /// evaluator and any extra CA certificates), then the agent image from the plugin's own build context, then the
-/// egress proxy. Each context is assembled in a temp folder, so the shipped folders are never changed.
+/// egress proxy. Each context is assembled in a temp folder, so the shipped folders are never changed. Each image is
+/// labelled with the hash of the context it was built from (<see cref="ImageFreshness"/>), so an image left by an
+/// older scc is found stale and rebuilt.
 /// </summary>
 internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder, ImageSources sources)
 {
     public const string BaseImage = "scc-base";
     public const string ProxyImage = "scc-egress-proxy";
 
+    // A process asks about the same few folders; hashing the base context (the evaluator is a few MB) once is enough.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+
     public Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken) => images.ImageExistsAsync(reference, cancellationToken);
 
-    /// <summary>Builds the base image and the provider's agent image when missing (or always with <paramref name="force"/>).</summary>
+    public Task<ImageInfo?> InspectAsync(string reference, CancellationToken cancellationToken) => images.InspectImageAsync(reference, cancellationToken);
+
+    public async Task<ImageStatus> BaseStatusAsync(CancellationToken cancellationToken) =>
+        ImageFreshness.Decide(sources.BaseTag, await images.InspectImageAsync(sources.BaseTag, cancellationToken).ConfigureAwait(false), BaseHash());
+
+    public async Task<ImageStatus> ProxyStatusAsync(CancellationToken cancellationToken) =>
+        ImageFreshness.Decide(sources.ProxyTag, await images.InspectImageAsync(sources.ProxyTag, cancellationToken).ConfigureAwait(false), Hash(sources.Proxy));
+
+    /// <summary>One engine call (an inspect), like an existence check: what every start asks.</summary>
+    public async Task<ImageStatus> AgentStatusAsync(ProviderRuntimeSpec provider, string pluginFolder, CancellationToken cancellationToken) =>
+        ImageFreshness.Decide(provider.ImageReference, await images.InspectImageAsync(provider.ImageReference, cancellationToken).ConfigureAwait(false), AgentHash(provider, pluginFolder));
+
+    /// <summary>
+    /// Builds the base image and the provider's agent image when missing or stale (or the agent always with
+    /// <see cref="ImageBuildOptions.Force"/>; `scc images build` rebuilds the base itself first).
+    /// </summary>
     public async Task EnsureAgentAsync(ProviderRuntimeSpec provider, string pluginFolder, ImageBuildOptions options, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken)
     {
-        // Force rebuilds the agent image only; `scc images build` rebuilds the base itself first.
-        if (!await images.ImageExistsAsync(BaseImage, cancellationToken).ConfigureAwait(false))
+        if ((await BaseStatusAsync(cancellationToken).ConfigureAwait(false)).NeedsBuild)
         {
             await BuildBaseAsync(options, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Force || !await images.ImageExistsAsync(provider.ImageReference, cancellationToken).ConfigureAwait(false))
+        if (options.Force || (await AgentStatusAsync(provider, pluginFolder, cancellationToken).ConfigureAwait(false)).NeedsBuild)
         {
-            var context = Path.Combine(pluginFolder, provider.ImageBuildContext);
+            var context = AgentContext(provider, pluginFolder);
             if (!File.Exists(Path.Combine(context, "Dockerfile")))
             {
                 throw new ConfigException($"The plugin \"{provider.ProviderId}\" ships no Dockerfile at {context}.", "Reinstall the plugin, or ask its publisher.");
             }
 
-            await BuildAsync(SandboxImage.Agent, provider.ImageReference, context, null, new Dictionary<string, string> { ["BASE"] = BaseImage }, options, progress, cancellationToken).ConfigureAwait(false);
+            await BuildAsync(SandboxImage.Agent, provider.ImageReference, context, AgentHash(provider, pluginFolder), null, new Dictionary<string, string> { ["BASE"] = sources.BaseTag }, options, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async Task EnsureProxyAsync(ImageBuildOptions options, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken)
     {
-        if (options.Force || !await images.ImageExistsAsync(ProxyImage, cancellationToken).ConfigureAwait(false))
+        if (options.Force || (await ProxyStatusAsync(cancellationToken).ConfigureAwait(false)).NeedsBuild)
         {
-            await BuildAsync(SandboxImage.Proxy, ProxyImage, sources.Proxy, null, new Dictionary<string, string>(), options, progress, cancellationToken).ConfigureAwait(false);
+            await BuildAsync(SandboxImage.Proxy, sources.ProxyTag, sources.Proxy, Hash(sources.Proxy), null, new Dictionary<string, string>(), options, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -79,13 +101,24 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
 
         var certs = ReadCertificates(options.ExtraCaCertificates);
         var args = new Dictionary<string, string> { ["SCC_CA_FINGERPRINT"] = Fingerprint(certs) };
-        await BuildAsync(SandboxImage.Base, BaseImage, sources.Base, certs, args, options, progress, cancellationToken).ConfigureAwait(false);
+        await BuildAsync(SandboxImage.Base, sources.BaseTag, sources.Base, BaseHash(), certs, args, options, progress, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string AgentContext(ProviderRuntimeSpec provider, string pluginFolder) => Path.Combine(pluginFolder, provider.ImageBuildContext);
+
+    private string BaseHash() => Hash(sources.Base);
+
+    /// <summary>The agent's own context and the base context under it: a new base (a new evaluator) makes the agent stale too.</summary>
+    private string AgentHash(ProviderRuntimeSpec provider, string pluginFolder) => ImageFreshness.Combine(Hash(AgentContext(provider, pluginFolder)), BaseHash());
+
+    /// <summary>A folder that is not there hashes as empty: building it fails later with its own clear error.</summary>
+    private string Hash(string folder) => _hashes.GetOrAdd(Path.GetFullPath(folder), f => Directory.Exists(f) ? ImageFreshness.HashFolder(f) : "none");
 
     private async Task BuildAsync(
         SandboxImage kind,
         string tag,
         string sourceContext,
+        string contextHash,
         IReadOnlyList<(string Name, byte[] Pem)>? certs,
         Dictionary<string, string> buildArgs,
         ImageBuildOptions options,
@@ -112,7 +145,7 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
             }
 
             progress?.Report(new ImageBuildEvent(ImageBuildEventKind.Step, $"building {tag} ({kind.ToString().ToLowerInvariant()} image)", null, null));
-            var labels = new Dictionary<string, string> { ["scc.managed"] = "true", ["scc.image"] = tag };
+            var labels = new Dictionary<string, string> { ["scc.managed"] = "true", ["scc.image"] = tag, [ImageFreshness.ContextHashLabel] = contextHash };
             await builder.BuildImageAsync(new ImageBuildRequest(temp, [tag], BuildArgs: buildArgs, Labels: labels, NoCache: options.NoCache), progress, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -55,7 +55,7 @@ internal sealed class LaunchPipeline(
 
             // Ask the engine what is there (a running session, a crashed one's proxy, the images) while the plan is made.
             var needsProxy = network.Policy == NetworkPolicies.WebEgressEnforced;
-            var lookup = LookUpAsync(engineWarm, identity, provider.Spec, needsProxy && !request.DryRun, cancellationToken);
+            var lookup = LookUpAsync(engineWarm, identity, provider.Spec, record.Folder, needsProxy, checkImages: !request.DryRun, cancellationToken);
             plan = Plan(workspace, record, identity, resolved, network, why, request.Resume);
             facts = await lookup.ConfigureAwait(false);
             var existing = facts.Session;
@@ -79,7 +79,7 @@ internal sealed class LaunchPipeline(
                 pendingAuth = await EnsureReadyAsync(record, request, ui, facts, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (SccException ex) when (!request.DryRun)
+        catch (Exception ex) when (!request.DryRun && ex is SccException or OperationCanceledException)
         {
             TryAudit(AuditEvent.Warning("launch.preflight.failed", workspace, new JsonObject { ["workspace"] = workspace, ["provider"] = request.Provider, ["reason"] = ex.Message }));
             throw;
@@ -158,7 +158,7 @@ internal sealed class LaunchPipeline(
     }
 
     /// <summary>What the engine has of this session and provider, asked together once the warm-up connection is made.</summary>
-    private async Task<EngineFacts> LookUpAsync(Task engineWarm, SessionIdentity identity, ProviderRuntimeSpec spec, bool needsProxy, CancellationToken cancellationToken)
+    private async Task<EngineFacts> LookUpAsync(Task engineWarm, SessionIdentity identity, ProviderRuntimeSpec spec, string pluginFolder, bool needsProxy, bool checkImages, CancellationToken cancellationToken)
     {
         try
         {
@@ -171,15 +171,17 @@ internal sealed class LaunchPipeline(
 
         var session = runtime.InspectContainerAsync(identity.ContainerName, cancellationToken);
         var proxy = runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken);
-        var agentImage = images.ExistsAsync(spec.ImageReference, cancellationToken);
-        var proxyImage = needsProxy ? images.ExistsAsync(ImageProvisioner.ProxyImage, cancellationToken) : Task.FromResult(true);
+        var agentImage = checkImages ? images.AgentStatusAsync(spec, pluginFolder, cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
+        var proxyImage = checkImages && needsProxy ? images.ProxyStatusAsync(cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
         await Task.WhenAll(session, proxy, agentImage, proxyImage).ConfigureAwait(false);
         return new EngineFacts(session.Result, proxy.Result, agentImage.Result, proxyImage.Result);
     }
 
     /// <param name="Session">The session's container, if one exists (running or a crashed session's).</param>
     /// <param name="Proxy">The session's egress proxy, if one is left.</param>
-    private sealed record EngineFacts(ContainerInfo? Session, ContainerInfo? Proxy, bool AgentImagePresent, bool ProxyImagePresent);
+    /// <param name="AgentImage">Whether the agent image is there and built from this scc's context (not asked for a dry run).</param>
+    /// <param name="ProxyImage">The same for the egress proxy image, when the policy needs it.</param>
+    private sealed record EngineFacts(ContainerInfo? Session, ContainerInfo? Proxy, ImageStatus? AgentImage, ImageStatus? ProxyImage);
 
     private async Task<LaunchResult> ReattachAsync(ContainerInfo existing, LaunchRequest request, IAgentProvider provider, ILaunchUi ui, CancellationToken cancellationToken)
     {
@@ -303,19 +305,20 @@ internal sealed class LaunchPipeline(
     {
         var provider = record.Provider!;
         var spec = provider.Spec;
-        if (!facts.ProxyImagePresent)
+        if (facts.ProxyImage is { NeedsBuild: true } proxy)
         {
-            await ui.WithBuildProgressAsync($"Building the egress proxy image {ImageProvisioner.ProxyImage} (first enforced start)", async progress =>
+            await ui.WithBuildProgressAsync($"Building the egress proxy image {proxy.Image} ({proxy.Detail})", async progress =>
             {
                 await images.EnsureProxyAsync(ImageBuildOptions.Default, progress, cancellationToken).ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);
         }
 
-        if (!facts.AgentImagePresent)
+        // Missing, or stale: built from another build context than this scc ships (an upgrade changed it).
+        if (facts.AgentImage is { NeedsBuild: true } agent)
         {
             var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
-            await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} (first start)", async progress =>
+            await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} ({agent.Detail})", async progress =>
             {
                 await images.EnsureAgentAsync(spec, record.Folder, options, progress, cancellationToken).ConfigureAwait(false);
                 return true;
@@ -415,7 +418,7 @@ internal sealed class LaunchPipeline(
             // Independent engine calls, made together: a crashed session's leftovers go, the data volume is there.
             await Task.WhenAll(
                 sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken),
-                runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId }, cancellationToken)).ConfigureAwait(false);
+                runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId, [SessionLabels.CreatedBy] = plan.SessionId }, cancellationToken)).ConfigureAwait(false);
 
             // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
             var proxyReady = plan.Egress is { } egressPlan
@@ -442,6 +445,7 @@ internal sealed class LaunchPipeline(
             // Ctrl-C, a failed write or an engine error: leave no half-created container, proxy or network behind.
             await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
             await egress.TearDownAsync(plan.Identity, CancellationToken.None).ConfigureAwait(false);
+            await sessions.RemoveVolumeIfCreatedByAsync(plan.Provider.DataVolumeName, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
             TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
             if (ex is SccException or OperationCanceledException)
             {
@@ -490,7 +494,12 @@ internal sealed class LaunchPipeline(
         }
         catch (ContainerRuntimeException ex)
         {
-            throw new ToolException($"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}", "Run `scc doctor`; the sandbox was removed.", ex);
+            throw new ToolException(
+                $"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}",
+                ex.Kind == RuntimeErrorKind.OutOfDisk
+                    ? $"{ex.Action} The sandbox was removed.".TrimStart()
+                    : $"The image {plan.Provider.ImageReference} may be damaged or older than this scc: rebuild it with `scc images build --provider {plan.Provider.ProviderId}` and start again (`scc doctor` checks the engine). The sandbox was removed.",
+                ex);
         }
     }
 

@@ -95,6 +95,29 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The provider data volume outlives sessions (it keeps the sign-in), so a failed or cancelled start leaves it,
+    /// unless that start created it (its <see cref="SessionLabels.CreatedBy"/> label names the session): then it is
+    /// removed. A volume another session mounted meanwhile stays (the engine refuses to remove it).
+    /// </summary>
+    public async Task RemoveVolumeIfCreatedByAsync(string volume, string sessionId, CancellationToken cancellationToken)
+    {
+        var info = await runtime.InspectVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
+        if (info is null || !info.Labels.TryGetValue(SessionLabels.CreatedBy, out var creator) || creator != sessionId)
+        {
+            return;
+        }
+
+        try
+        {
+            await runtime.RemoveVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException)
+        {
+            // In use by a session that started meanwhile: it is that session's volume now.
+        }
+    }
+
     public async Task<PruneResult> PruneAsync(bool dryRun, CancellationToken cancellationToken)
     {
         var managed = await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,10 @@ internal sealed record EngineProbe(bool Reachable, EngineInfo? Info, RuntimeErro
 {
     public static EngineProbe Ok(EngineInfo info) => new(true, info, null, null);
 
-    public static EngineProbe Failed(ContainerRuntimeException error) => new(false, null, error.Kind, error.Message);
+    public static EngineProbe Failed(ContainerRuntimeException error) => new(false, null, error.Kind, error.Message) { FailureAction = error.Action };
+
+    /// <summary>What to do about the failure (the typed error's action).</summary>
+    public string? FailureAction { get; init; }
 }
 
 internal sealed record ImageInfo(string Id, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Labels, DateTimeOffset? Created, long Size);

@@ -14,6 +14,12 @@ internal static class SessionLabels
     /// <summary>What the object is in its session: <c>agent</c>, <c>proxy</c>, <c>network</c>.</summary>
     public const string Role = "scc.role";
 
+    /// <summary>
+    /// On an object that outlives sessions (the provider data volume): the session whose start created it, so a start
+    /// that fails or is cancelled removes only what it created itself.
+    /// </summary>
+    public const string CreatedBy = "scc.created-by";
+
     public const string ManagedValue = "true";
 
     public static LabelSelector AllManaged => LabelSelector.Of((Managed, ManagedValue));

@@ -16,7 +16,11 @@ internal static class SccProcess
 
     public static Task<ProcessResult> RunAsync(TestEnvironment env, params string[] args) => RunAsync(env, null, TimeSpan.FromMinutes(20), args);
 
-    public static async Task<ProcessResult> RunAsync(TestEnvironment env, IReadOnlyDictionary<string, string>? extraEnv, TimeSpan timeout, params string[] args)
+    public static Task<ProcessResult> RunAsync(TestEnvironment env, IReadOnlyDictionary<string, string>? extraEnv, TimeSpan timeout, params string[] args) =>
+        RunAsync(StartInfo(env, extraEnv, args), timeout);
+
+    /// <summary>How scc is started: <c>dotnet scc.dll args…</c> with the scratch environment, output redirected.</summary>
+    public static ProcessStartInfo StartInfo(TestEnvironment env, IReadOnlyDictionary<string, string>? extraEnv, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
@@ -36,7 +40,7 @@ internal static class SccProcess
         }
 
         psi.Environment["NO_COLOR"] = "1";
-        return await RunAsync(psi, timeout);
+        return psi;
     }
 
     public static async Task<ProcessResult> RunAsync(ProcessStartInfo psi, TimeSpan timeout)

@@ -1,0 +1,130 @@
+using Scc.Core.Launch;
+using Scc.Core.Runtime;
+using Scc.Integration.Tests.Runtime;
+using Scc.Testing;
+
+namespace Scc.Integration.Tests.Launch;
+
+/// <summary>
+/// Refusals that only the real engine produces (issue 5, bad inputs): a settings write the engine rejects, and a
+/// socket the user may not open. Each: a clear message saying what failed and what to do, the right exit code,
+/// nothing left behind.
+/// </summary>
+[Collection("sandbox")]
+public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
+{
+    private const string Provider = "claude";
+    private const string Socket = "/var/run/docker.sock";
+    private const int Nobody = 65534;
+    private readonly DockerTestEngine _engine = new();
+    private readonly TestEnvironment _env = new();
+    private string? _volume;
+
+    public Task InitializeAsync() => _engine.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_engine.Info is not null && _volume is not null)
+        {
+            await _engine.Runtime.RemoveVolumeAsync(_volume, CancellationToken.None);
+        }
+
+        await _engine.DisposeAsync();
+    }
+
+    public void Dispose() => _env.Dispose();
+
+    /// <summary>
+    /// A throw-away image derived from scc-base in which /etc/scc is a file: the engine refuses the one archive upload
+    /// of the start ("not a directory"). The start must name what failed and the image to rebuild, remove the
+    /// container, and record launch.failed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Start_EngineRefusesSettingsWrite_ClearErrorNothingLeftFailureAudited()
+    {
+        _engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await EnsureBaseImageAsync();
+        var broken = $"scc-test-broken-etc:{_engine.RunId}";
+        var context = _env.Dir("broken-image");
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"""
+            FROM {ImageProvisioner.BaseImage}
+            USER root
+            RUN rm -rf /etc/scc && echo "not a folder" > /etc/scc
+            USER agent
+            """);
+        await _engine.Runtime.BuildImageAsync(new ImageBuildRequest(context, [broken], Labels: _engine.Labels), null, CancellationToken.None);
+
+        var ws = _env.Dir("ws-broken");
+        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
+        await using var scc = new InProcessScc(_env, _engine.Runtime);
+        _volume = _engine.Name("data");
+        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+        scc.Runtime.RewriteContainer = spec => spec.Name == identity.ContainerName ? spec with { Image = broken } : spec;
+
+        var exit = await scc.RunAsync("start", ws, "--provider", Provider, "--detach");
+
+        exit.ShouldBe(4, scc.Err);
+        var err = scc.Err.ReplaceLineEndings(" ");
+        err.ShouldContain("Writing the Claude Code settings or the safety policy into the sandbox failed");
+        err.ShouldContain("not a directory");
+        err.ShouldContain($"scc images build --provider {Provider}");
+        scc.Runtime.Calls.ShouldContain(c => c.Member == nameof(IContainerRuntime.WriteFilesAsync) && c.Subject == identity.ContainerName);
+        (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), CancellationToken.None)).ShouldBeEmpty();
+        (await _engine.Runtime.InspectContainerAsync(identity.ContainerName, CancellationToken.None)).ShouldBeNull();
+        (await _engine.Runtime.InspectVolumeAsync(_volume, CancellationToken.None)).ShouldBeNull("the failed start created the data volume");
+        var events = scc.AuditEvents();
+        var session = events.Last(e => e["type"]!.GetValue<string>() == "launch.preflight.passed")["data"]!["session"]!.GetValue<string>();
+        var failed = events.Single(e => e["type"]!.GetValue<string>() == "launch.failed" && e["data"]!["session"]!.GetValue<string>() == session);
+        failed["data"]!["reason"]!.GetValue<string>().ShouldContain("not a directory");
+        events.ShouldNotContain(e => e["type"]!.GetValue<string>() == "launch.started");
+    }
+
+    /// <summary>
+    /// scc run as an unprivileged user (nobody, no groups) against the real socket (root:docker 0660): exit 5 and the
+    /// message names the fix (the docker group, DOCKER_HOST, scc doctor), for `scc start` and `scc doctor`.
+    /// </summary>
+    [SkippableFact]
+    public async Task StartAndDoctor_AsUserOutsideDockerGroup_Exit5NamingTheFix()
+    {
+        _engine.RequireEngine();
+        Skip.IfNot(OperatingSystem.IsLinux(), "the test runs scc as another Linux user");
+        Skip.If(Environment.UserName != "root", "changing to another uid (setpriv) needs root");
+        Skip.If(!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")), "DOCKER_HOST is set: the test needs the default socket");
+        Skip.If(!File.Exists(Socket) || (OperatingSystem.IsLinux() && (File.GetUnixFileMode(Socket) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0), $"{Socket} is missing or open to everyone, so no user is refused");
+        var ws = _env.Dir("ws-nobody");
+        var chown = await SccProcess.ShellAsync($"chown -R {Nobody}:{Nobody} '{_env.Root}' && chmod 755 '{_env.Root}'");
+        chown.ExitCode.ShouldBe(0, chown.ToString());
+
+        foreach (var args in new[] { new[] { "start", ws, "--provider", Provider, "--detach" }, ["doctor", "--json"] })
+        {
+            var psi = SccProcess.StartInfo(_env, null, args);
+            psi.ArgumentList.Insert(0, "dotnet");
+            psi.ArgumentList.Insert(0, "--clear-groups");
+            psi.ArgumentList.Insert(0, $"--regid={Nobody}");
+            psi.ArgumentList.Insert(0, $"--reuid={Nobody}");
+            psi.FileName = "setpriv";
+            psi.WorkingDirectory = ws;
+
+            var r = await SccProcess.RunAsync(psi, TimeSpan.FromMinutes(2));
+
+            r.ExitCode.ShouldBe(5, $"{string.Join(' ', args)}: {r}");
+            var text = (r.Err + r.Out).ReplaceLineEndings(" ").Replace("\\u0060", "`", StringComparison.Ordinal);
+            text.ShouldContain("Permission denied opening the container engine socket");
+            text.ShouldContain("docker` group");
+            text.ShouldContain("DOCKER_HOST");
+        }
+
+        (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(WorkspacePaths.Canonicalize(ws, ws)), CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    /// <summary>The broken image derives from scc-base; on a fresh machine it is built like a first start would.</summary>
+    private async Task EnsureBaseImageAsync()
+    {
+        if (!await _engine.Runtime.ImageExistsAsync(ImageProvisioner.BaseImage, CancellationToken.None))
+        {
+            var build = await SccProcess.RunAsync(_env, "images", "build", "--provider", Provider);
+            build.ExitCode.ShouldBe(0, build.ToString());
+        }
+    }
+}
