@@ -96,7 +96,9 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
             "proxy-create" => c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-connect" => c => c.Member == nameof(IContainerRuntime.ConnectAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-start" => c => c.Member == nameof(IContainerRuntime.StartContainerAsync) && c.Subject == identity.ProxyContainerName,
-            "proxy-ready" => c => c.Member == nameof(IContainerRuntime.ExecAsync) && c.Subject == identity.ProxyContainerName,
+            // Readiness is probed from the host (a TCP connect), between inspections of the started proxy.
+            "proxy-ready" => c => c.Member == nameof(IContainerRuntime.InspectContainerAsync) && c.Subject == identity.ProxyContainerName
+                && scc.Runtime.Calls.Any(x => x.Member == nameof(IContainerRuntime.StartContainerAsync) && x.Subject == identity.ProxyContainerName),
             _ => throw new ArgumentOutOfRangeException(nameof(step)),
         };
         scc.Runtime.CancelAt(cts, match, after);
