@@ -136,7 +136,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     }
 
     /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>
-    public async Task<string> CreateNetworkAsync(NetworkSpec spec, System.Net.IPNetwork pool, CancellationToken cancellationToken)
+    public async Task<string> CreateNetworkAsync(NetworkSpec spec, IPNetwork pool, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
