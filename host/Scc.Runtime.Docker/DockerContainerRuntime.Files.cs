@@ -16,7 +16,9 @@ internal sealed partial class DockerContainerRuntime
                 {
                     await c.Containers.ExtractArchiveToContainerAsync(
                         idOrName,
-                        new CopyToContainerParameters { Path = containerDirectory, AllowOverwriteDirWithFile = false },
+                        // The client sends this property as the engine's `noOverwriteDirNonDir` query parameter, as is:
+                        // true is what refuses to replace a folder with a file (the name says the opposite).
+                        new CopyToContainerParameters { Path = containerDirectory, AllowOverwriteDirWithFile = true },
                         tar,
                         cancellationToken).ConfigureAwait(false);
                 }

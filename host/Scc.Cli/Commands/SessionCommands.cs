@@ -253,13 +253,14 @@ internal sealed class PruneCommand : SccCommand
                 ["dryRun"] = dry,
                 ["containers"] = new JsonArray([.. result.Containers.Select(c => (JsonNode?)c)]),
                 ["networks"] = new JsonArray([.. result.Networks.Select(c => (JsonNode?)c)]),
+                ["volumes"] = new JsonArray([.. result.Volumes.Select(c => (JsonNode?)c)]),
             });
         }
         else
         {
             var verb = dry ? "would remove" : "removed";
-            Output.Line($"{verb} {result.Containers.Count} container(s) and {result.Networks.Count} network(s)");
-            foreach (var name in result.Containers.Concat(result.Networks))
+            Output.Line($"{verb} {result.Containers.Count} container(s), {result.Networks.Count} network(s) and {result.Volumes.Count} session volume(s)");
+            foreach (var name in result.Containers.Concat(result.Networks).Concat(result.Volumes))
             {
                 Output.Line($"  {name}");
             }

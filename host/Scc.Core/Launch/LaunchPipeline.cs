@@ -31,8 +31,6 @@ internal sealed class LaunchPipeline(
     SccPaths paths,
     TimeProvider time)
 {
-    public const string PolicyDirectory = "/etc/scc";
-    public const string PolicyFile = "safety-policy.json";
 
     public async Task<LaunchResult> StartAsync(LaunchRequest request, ILaunchUi ui, CancellationToken cancellationToken)
     {
@@ -415,23 +413,33 @@ internal sealed class LaunchPipeline(
     private async Task CreateAndStartAsync(LaunchPlan plan, EngineFacts facts, CancellationToken cancellationToken)
     {
         var name = plan.Identity.ContainerName;
+        var files = new SessionFiles(runtime);
+        var volumes = Task.CompletedTask;
         try
         {
-            // Independent engine calls, made together: a crashed session's leftovers go, the data volume is there.
+            // Independent engine calls, made together: a crashed session's leftovers go (then this session's policy
+            // volume is made), the data volume is there.
             await Task.WhenAll(
-                sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken),
+                ReplaceLeftoversAsync(),
                 runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId, [SessionLabels.CreatedBy] = plan.SessionId }, cancellationToken)).ConfigureAwait(false);
 
             // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
             var proxyReady = plan.Egress is { } egressPlan
                 ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
                 : Task.CompletedTask;
+
+            // The policy and the settings go into their volumes while the engine creates and starts the container.
+            volumes = files.WriteVolumesAsync(plan, cancellationToken);
             await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
-            await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
+            if (SessionFiles.ContainerNeedsPreparing(plan))
+            {
+                await files.PrepareContainerAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
 
             // The container's main process only keeps it up; the agent runs later as an exec. So the engine may start
-            // it while it starts the proxy, and nothing of the agent runs before the proxy accepts connections.
+            // it while it starts the proxy and the files are written: nothing of the agent runs before both are done.
             await runtime.StartContainerAsync(name, cancellationToken).ConfigureAwait(false);
+            await volumes.ConfigureAwait(false);
             await proxyReady.ConfigureAwait(false);
             audit.Append([AuditEvent.Info("launch.started", plan.SessionId, new JsonObject
             {
@@ -444,9 +452,12 @@ internal sealed class LaunchPipeline(
         }
         catch (Exception ex)
         {
-            // Ctrl-C, a failed write or an engine error: leave no half-created container, proxy or network behind.
+            // Ctrl-C, a failed write or an engine error: leave no half-created container, proxy, network or volume.
+            await Task.WhenAny(volumes).ConfigureAwait(false); // its volumes go only once it is done with them
             await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
+            await runtime.RemoveContainerAsync(plan.Identity.FilesContainerName, CancellationToken.None).ConfigureAwait(false);
             await egress.TearDownAsync(plan.Identity, CancellationToken.None).ConfigureAwait(false);
+            await runtime.RemoveVolumeAsync(plan.Identity.PolicyVolumeName, CancellationToken.None).ConfigureAwait(false);
             await sessions.RemoveVolumeIfCreatedByAsync(plan.Provider.DataVolumeName, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
             TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
             if (ex is SccException or OperationCanceledException)
@@ -456,52 +467,11 @@ internal sealed class LaunchPipeline(
 
             throw new ToolException($"Starting the sandbox failed: {ex.GetType().Name}: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
         }
-    }
 
-    /// <summary>
-    /// Prepares the created container in one archive upload (each upload makes the engine mount the container's file
-    /// system): the agent account and home, the safety policy (root-owned, read-only), the wrappers' audit folder
-    /// (the agent's), and the provider settings (the agent's, 0600).
-    /// </summary>
-    private async Task PrepareAsync(LaunchPlan plan, CancellationToken cancellationToken)
-    {
-        const UnixFileMode ReadOnlyAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        const UnixFileMode PrivateFolder = Private | UnixFileMode.UserExecute;
-        var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
-        var files = new List<ContainerFile>
+        async Task ReplaceLeftoversAsync()
         {
-            new($"{PolicyDirectory}/{PolicyFile}", Encoding.UTF8.GetBytes(plan.SafetyPolicyJson), 0, 0, ReadOnlyAll),
-
-            // The wrappers run as the agent and append their safety.check events here, whatever uid the agent has.
-            ContainerFile.Folder(SessionService.SafetyEventsPath[..SessionService.SafetyEventsPath.LastIndexOf('/')], uid, gid, PrivateFolder),
-        };
-        var root = plan.Settings.Scope == SettingsScope.Home ? plan.Sandbox.Home : plan.Workspace;
-        var parts = plan.Settings.RelativePath.Split('/');
-        for (var i = 1; i < parts.Length; i++)
-        {
-            var folder = string.Join('/', parts[..i]);
-            if (plan.Settings.Scope == SettingsScope.Workspace && Directory.Exists(Path.Combine(plan.Workspace, folder)))
-            {
-                continue; // never change the owner or mode of a folder the user already has
-            }
-
-            files.Add(ContainerFile.Folder($"{root}/{folder}", uid, gid, PrivateFolder));
-        }
-
-        files.Add(new ContainerFile($"{root}/{plan.Settings.RelativePath}", plan.Settings.Content, uid, gid, Private));
-        try
-        {
-            await new SandboxPreparer(runtime).PrepareAsync(plan.Identity.ContainerName, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken, files).ConfigureAwait(false);
-        }
-        catch (ContainerRuntimeException ex)
-        {
-            throw new ToolException(
-                $"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}",
-                ex.Kind == RuntimeErrorKind.OutOfDisk
-                    ? $"{ex.Action} The sandbox was removed.".TrimStart()
-                    : $"The image {plan.Provider.ImageReference} may be damaged or older than this scc: rebuild it with `scc images build --provider {plan.Provider.ProviderId}` and start again (`scc doctor` checks the engine). The sandbox was removed.",
-                ex);
+            await sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken).ConfigureAwait(false);
+            await runtime.EnsureVolumeAsync(plan.Identity.PolicyVolumeName, plan.Identity.Labels(plan.SessionId, SessionLabels.PolicyRole), cancellationToken).ConfigureAwait(false);
         }
     }
 

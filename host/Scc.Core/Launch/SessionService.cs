@@ -9,7 +9,11 @@ namespace Scc.Core.Launch;
 
 internal sealed record SessionInfo(string SessionId, string Provider, string Workspace, string Container, string State, bool Running, DateTimeOffset Created);
 
-internal sealed record PruneResult(IReadOnlyList<string> Containers, IReadOnlyList<string> Networks);
+internal sealed record PruneResult(IReadOnlyList<string> Containers, IReadOnlyList<string> Networks)
+{
+    /// <summary>Session volumes (a safety policy) whose session is gone.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+}
 
 /// <summary>
 /// Sessions are the containers labelled <c>scc.managed</c> with role <c>agent</c>. Stopping one records
@@ -99,6 +103,8 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
         }
 
         await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+        await runtime.RemoveContainerAsync(identity.FilesContainerName, cancellationToken).ConfigureAwait(false);
+        await runtime.RemoveVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -138,6 +144,10 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
             .Where(n => !liveSessions.Contains(n.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
             .Where(n => n.Created is not { } created || now - created >= StartGrace)
             .ToList();
+        var volumes = (await runtime.ListVolumesAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
+            .Where(v => v.Labels.TryGetValue(SessionLabels.Role, out var role) && role == SessionLabels.PolicyRole)
+            .Where(v => !liveSessions.Contains(v.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
+            .ToList();
         if (!dryRun)
         {
             foreach (var c in containers)
@@ -161,9 +171,21 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
 
                 await runtime.RemoveNetworkAsync(n.Name, cancellationToken).ConfigureAwait(false);
             }
+
+            foreach (var v in volumes)
+            {
+                try
+                {
+                    await runtime.RemoveVolumeAsync(v.Name, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ContainerRuntimeException)
+                {
+                    // In use: a session started with it meanwhile.
+                }
+            }
         }
 
-        return new PruneResult([.. containers.Select(c => c.Name)], [.. networks.Select(n => n.Name)]);
+        return new PruneResult([.. containers.Select(c => c.Name)], [.. networks.Select(n => n.Name)]) { Volumes = [.. volumes.Select(v => v.Name)] };
     }
 
     private async Task RemoveSessionResourcesAsync(string session, string container, CancellationToken cancellationToken)
@@ -177,6 +199,12 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
         foreach (var n in await runtime.ListNetworksAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false))
         {
             await runtime.RemoveNetworkAsync(n.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        // After the containers that mount it.
+        foreach (var v in await runtime.ListVolumesAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false))
+        {
+            await runtime.RemoveVolumeAsync(v.Name, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -38,6 +38,9 @@ internal static class SandboxPlanBuilder
     /// <summary>The main process keeps the container up; the agent itself runs as an exec so `scc exec` and attach work alike.</summary>
     public static readonly IReadOnlyList<string> KeepAlive = ["sleep", "infinity"];
 
+    /// <summary>Where the evaluator reads the safety policy (<c>safety-policy.json</c>).</summary>
+    public const string PolicyDirectory = "/etc/scc";
+
     public static SandboxContainerPlan Build(SandboxRequest request)
     {
         var identity = request.Identity;
@@ -57,6 +60,9 @@ internal static class SandboxPlanBuilder
             // Same path inside as outside: absolute paths in output, configs and git worktree links stay true.
             MountSpec.Bind(workspace, workspace),
             MountSpec.Volume(provider.DataVolumeName, provider.DataMountPath),
+
+            // The session's safety policy, read-only whoever the agent is (written by the start, DESIGN.md §6).
+            MountSpec.Volume(identity.PolicyVolumeName, PolicyDirectory, readOnly: true),
         };
         foreach (var m in request.Launch.Mounts)
         {

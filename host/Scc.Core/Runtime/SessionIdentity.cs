@@ -22,6 +22,9 @@ internal static class SessionLabels
 
     public const string ManagedValue = "true";
 
+    /// <summary>The <see cref="Role"/> of a session's safety policy volume.</summary>
+    public const string PolicyRole = "policy";
+
     public static LabelSelector AllManaged => LabelSelector.Of((Managed, ManagedValue));
 
     public static LabelSelector ForSession(string sessionId) => LabelSelector.Of((Managed, ManagedValue), (Session, sessionId));
@@ -64,6 +67,12 @@ internal sealed record SessionIdentity
 
     /// <summary>The session's egress proxy container (egress-enforced mode).</summary>
     public string ProxyContainerName => $"{ContainerName}-proxy";
+
+    /// <summary>The session's safety policy: a volume mounted read-only at <c>/etc/scc</c> in the agent's container.</summary>
+    public string PolicyVolumeName => $"{ContainerName}-policy";
+
+    /// <summary>The short-lived container, never started, through which a start writes the session's volumes.</summary>
+    public string FilesContainerName => $"{ContainerName}-files";
 
     /// <param name="providerId">Lower-case id (<c>[a-z0-9][a-z0-9-]*</c>).</param>
     /// <param name="canonicalWorkspace">Already canonical: see <see cref="WorkspacePaths.Canonicalize"/>.</param>

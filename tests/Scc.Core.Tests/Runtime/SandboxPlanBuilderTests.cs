@@ -51,13 +51,15 @@ public sealed class SandboxPlanBuilderTests
     }
 
     [Fact]
-    public void Build_Mounts_AreOnlyWorkspaceAndDataVolume()
+    public void Build_Mounts_AreOnlyWorkspaceDataVolumeAndReadOnlyPolicy()
     {
-        var c = SandboxPlanBuilder.Build(Request()).Container;
+        var request = Request();
+        var c = SandboxPlanBuilder.Build(request).Container;
 
         c.Mounts.ShouldBe([
             MountSpec.Bind("/home/dev/app", "/home/dev/app"),
             MountSpec.Volume("scc-claude-data", "/home/agent/.claude"),
+            MountSpec.Volume(request.Identity.PolicyVolumeName, "/etc/scc", readOnly: true),
         ]);
         c.Mounts.Count(m => m.Kind == MountKind.Bind).ShouldBe(1);
         c.WorkingDirectory.ShouldBe("/home/dev/app");

@@ -35,9 +35,10 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     public void Dispose() => _env.Dispose();
 
     /// <summary>
-    /// A throw-away image derived from scc-base in which /etc/scc is a file: the engine refuses the one archive upload
-    /// of the start ("not a directory"). The start must name what failed and the image to rebuild, remove the
-    /// container, and record launch.failed.
+    /// A data volume that holds a folder where the Claude settings file goes: the engine refuses to replace a folder
+    /// with a file, so the start's write of the settings fails. The start must name what failed and what to do,
+    /// remove the container, the files container and the session's policy volume, keep the data volume (it existed
+    /// before), and record launch.failed.
     /// </summary>
     [SkippableFact]
     public async Task Start_EngineRefusesSettingsWrite_ClearErrorNothingLeftFailureAudited()
@@ -45,38 +46,46 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
         await EnsureBaseImageAsync();
-        var broken = $"scc-test-broken-etc:{_engine.RunId}";
-        var context = _env.Dir("broken-image");
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"""
-            FROM {ImageProvisioner.BaseImage}
-            USER root
-            RUN rm -rf /etc/scc && echo "not a folder" > /etc/scc
-            USER agent
-            """);
-        await _engine.Runtime.BuildImageAsync(new ImageBuildRequest(context, [broken], Labels: _engine.Labels), null, CancellationToken.None);
-
         var ws = _env.Dir("ws-broken");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
         await using var scc = new InProcessScc(_env, _engine.Runtime);
         _volume = _engine.Name("data");
         scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
-        scc.Runtime.RewriteContainer = spec => spec.Name == identity.ContainerName ? spec with { Image = broken } : spec;
+        await _engine.Runtime.EnsureVolumeAsync(_volume, _engine.Labels, CancellationToken.None);
+        var seed = _engine.Name("seed");
+        await _engine.Runtime.CreateContainerAsync(new ContainerSpec(ImageProvisioner.BaseImage, seed)
+        {
+            Labels = _engine.Labels,
+            Mounts = [MountSpec.Volume(_volume, "/data")],
+            Networks = [ContainerSpec.NoNetwork],
+            Command = ["true"],
+            Entrypoint = [],
+        }, CancellationToken.None);
+        try
+        {
+            await _engine.Runtime.WriteFilesAsync(seed, "/data", [ContainerFile.Folder("settings.json", 1000, 1000, (UnixFileMode)0b111_101_101)], CancellationToken.None);
+        }
+        finally
+        {
+            await _engine.Runtime.RemoveContainerAsync(seed, CancellationToken.None);
+        }
 
         var exit = await scc.RunAsync("start", ws, "--provider", Provider, "--detach");
 
         exit.ShouldBe(4, scc.Err);
         var err = scc.Err.ReplaceLineEndings(" ");
         err.ShouldContain("Writing the Claude Code settings or the safety policy into the sandbox failed");
-        err.ShouldContain("not a directory");
         err.ShouldContain($"scc images build --provider {Provider}");
-        scc.Runtime.Calls.ShouldContain(c => c.Member == nameof(IContainerRuntime.WriteFilesAsync) && c.Subject == identity.ContainerName);
+        scc.Runtime.Calls.ShouldContain(c => c.Member == nameof(IContainerRuntime.WriteFilesAsync) && c.Subject == identity.FilesContainerName);
         (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), CancellationToken.None)).ShouldBeEmpty();
         (await _engine.Runtime.InspectContainerAsync(identity.ContainerName, CancellationToken.None)).ShouldBeNull();
-        (await _engine.Runtime.InspectVolumeAsync(_volume, CancellationToken.None)).ShouldBeNull("the failed start created the data volume");
+        (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
+        (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None)).ShouldBeNull("the session's policy volume goes with the failed start");
+        (await _engine.Runtime.InspectVolumeAsync(_volume, CancellationToken.None)).ShouldNotBeNull("the data volume existed before the start");
         var events = scc.AuditEvents();
         var session = events.Last(e => e["type"]!.GetValue<string>() == "launch.preflight.passed")["data"]!["session"]!.GetValue<string>();
         var failed = events.Single(e => e["type"]!.GetValue<string>() == "launch.failed" && e["data"]!["session"]!.GetValue<string>() == session);
-        failed["data"]!["reason"]!.GetValue<string>().ShouldContain("not a directory");
+        failed["data"]!["reason"]!.GetValue<string>().ShouldContain("settings.json");
         events.ShouldNotContain(e => e["type"]!.GetValue<string>() == "launch.started");
     }
 
