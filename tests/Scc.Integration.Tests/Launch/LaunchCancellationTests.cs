@@ -71,8 +71,9 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
         { "proxy-create", true, true },
         { "proxy-connect", true, true },
         { "proxy-start", true, true },
-        { "proxy-ready", false, true },
+        { "proxy-ready", true, true },
         { "agent-create", true, true },
+        { "agent-start", true, true },
     };
 
     [SkippableTheory]
@@ -96,7 +97,9 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
             "proxy-create" => c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-connect" => c => c.Member == nameof(IContainerRuntime.ConnectAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-start" => c => c.Member == nameof(IContainerRuntime.StartContainerAsync) && c.Subject == identity.ProxyContainerName,
-            "proxy-ready" => c => c.Member == nameof(IContainerRuntime.ExecAsync) && c.Subject == identity.ProxyContainerName,
+            // The wait for the proxy to accept connections looks at its container first.
+            "proxy-ready" => c => c.Member == nameof(IContainerRuntime.InspectContainerAsync) && c.Subject == identity.ProxyContainerName
+                && scc.Runtime.Calls.Any(x => x.Member == nameof(IContainerRuntime.StartContainerAsync) && x.Subject == identity.ProxyContainerName),
             _ => throw new ArgumentOutOfRangeException(nameof(step)),
         };
         scc.Runtime.CancelAt(cts, match, after);
