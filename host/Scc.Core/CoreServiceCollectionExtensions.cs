@@ -29,11 +29,33 @@ internal static class CoreServiceCollectionExtensions
 internal interface IPluginCatalog
 {
     PluginCatalog Get();
+
+    /// <summary>
+    /// Every plugin decided, the code of <paramref name="providerId"/>'s plugin loaded (the others allowed stay
+    /// <see cref="PluginState.Approved"/>, unless a full <see cref="Get"/> happened first).
+    /// </summary>
+    PluginCatalog GetFor(string providerId) => Get();
 }
 
 internal sealed class LazyPluginCatalog(PluginHost host) : IPluginCatalog
 {
     private PluginCatalog? _catalog;
+    private (string Id, PluginCatalog Catalog)? _partial;
 
     public PluginCatalog Get() => _catalog ??= host.Load();
+
+    public PluginCatalog GetFor(string providerId)
+    {
+        if (_catalog is not null)
+        {
+            return _catalog;
+        }
+
+        if (_partial is not { } p || !string.Equals(p.Id, providerId, StringComparison.OrdinalIgnoreCase))
+        {
+            _partial = (providerId, host.Load(only: providerId));
+        }
+
+        return _partial.Value.Catalog;
+    }
 }

@@ -205,5 +205,6 @@ internal sealed partial class DockerContainerRuntime
         r.Containers?.Keys.Order(StringComparer.Ordinal).ToList() ?? [])
     {
         Subnets = r.IPAM?.Config?.Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s)).ToList() ?? [],
+        Created = r.Created == default ? null : new DateTimeOffset(DateTime.SpecifyKind(r.Created, DateTimeKind.Utc)),
     };
 }

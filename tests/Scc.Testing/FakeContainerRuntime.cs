@@ -337,6 +337,11 @@ internal sealed class FakeContainer(string id, ContainerSpec spec)
 
     public bool Running { get; set; }
 
+    /// <summary>Not running: "created" (never started, the default) or "exited".</summary>
+    public string StoppedState { get; set; } = "created";
+
+    public DateTimeOffset Created { get; set; } = DateTimeOffset.UnixEpoch;
+
     public List<string> ExtraNetworks { get; } = [];
 
     public List<ExecRequest> Execs { get; } = [];
@@ -348,10 +353,10 @@ internal sealed class FakeContainer(string id, ContainerSpec spec)
         Id,
         Spec.Name,
         Spec.Image,
-        Running ? "running" : "created",
+        Running ? "running" : StoppedState,
         Running,
         Running ? null : 0,
         Spec.Labels,
         [.. Spec.Networks.Concat(ExtraNetworks)],
-        DateTimeOffset.UnixEpoch);
+        Created);
 }

@@ -44,9 +44,9 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Creates the network and the proxy; returns a task that starts the proxy and completes when it accepts
-    /// connections, so the agent's container is created and prepared while the engine starts the proxy (its start
-    /// on two networks is the slowest engine call of an enforced launch). Await it before the agent runs.
+    /// Creates the network; returns a task that creates, connects and starts the proxy and completes when it accepts
+    /// connections, so the agent's container is created, prepared and started while the engine sets up the proxy
+    /// (its start on two networks is the slowest engine call of an enforced launch). Await it before the agent runs.
     /// </summary>
     public async Task<Task> SetUpAsync(SessionIdentity identity, string sessionId, string squidConfig, string? egressNetwork, CancellationToken cancellationToken)
     {
@@ -81,14 +81,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
                     : new Dictionary<string, string>(),
                 Entrypoint = inline ? ["sh", "-c", $"printf '%s' \"$SCC_EGRESS_CONFIG_TEXT\" > {InlineConfigPath} && unset SCC_EGRESS_CONFIG_TEXT && exec {Entrypoint}"] : null,
             };
-            await runtime.CreateContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
-            if (!inline)
-            {
-                await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
-            }
-
-            await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
-            var ready = ReadyAsync();
+            var ready = ReadyAsync(proxy, inline);
             _starting[proxy.Name] = ready;
             return ready;
         }
@@ -98,10 +91,18 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
             throw;
         }
 
-        async Task ReadyAsync()
+        // Everything after the network: the agent's container needs only the network, so the caller creates,
+        // prepares and starts it meanwhile; a failure here surfaces where the caller awaits the task.
+        async Task ReadyAsync(ContainerSpec proxy, bool inline)
         {
-            // Off the caller's synchronous path: the caller goes on creating the agent's container at once.
             await Task.Yield();
+            await runtime.CreateContainerAsync(proxy, cancellationToken).ConfigureAwait(false);
+            if (!inline)
+            {
+                await runtime.WriteFilesAsync(proxy.Name, "/etc/scc-egress", [new ContainerFile("squid.conf", Encoding.UTF8.GetBytes(squidConfig), 0, 0, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)], cancellationToken).ConfigureAwait(false);
+            }
+
+            await runtime.ConnectAsync(outside, proxy.Name, [], cancellationToken).ConfigureAwait(false);
             await runtime.StartContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
             await WaitReadyAsync(identity.ProxyContainerName, outside, cancellationToken).ConfigureAwait(false);
             _starting.TryRemove(identity.ProxyContainerName, out _);
@@ -135,7 +136,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     }
 
     /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>
-    public async Task<string> CreateNetworkAsync(NetworkSpec spec, System.Net.IPNetwork pool, CancellationToken cancellationToken)
+    public async Task<string> CreateNetworkAsync(NetworkSpec spec, IPNetwork pool, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

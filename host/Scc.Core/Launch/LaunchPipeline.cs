@@ -208,14 +208,15 @@ internal sealed class LaunchPipeline(
 
     private async Task<(PluginRecord Record, string Why)> ResolveProviderAsync(LaunchRequest request, string workspace, GovernanceResult resolved, ILaunchUi ui, CancellationToken cancellationToken)
     {
-        var catalog = plugins.Get();
         var effective = resolved.Effective;
         var policySource = resolved.Org?.Source ?? "the standalone defaults";
         if (request.Provider is { } asked)
         {
+            // Only the asked provider's plugin code is loaded: the others' manifests are read, their code is not.
+            var catalog = plugins.GetFor(asked);
             var record = catalog.Find(asked) ?? throw new NotFoundException(
                 $"There is no provider \"{asked}\".",
-                $"Available: {string.Join(", ", catalog.Loaded.Select(p => p.Id))}. See `scc plugins list`.");
+                $"Available: {string.Join(", ", catalog.Plugins.Where(p => p.State is PluginState.Loaded or PluginState.Approved).Select(p => p.Id))}. See `scc plugins list`.");
             if (record.State != PluginState.Loaded)
             {
                 throw new GovernanceException($"Provider \"{asked}\" cannot be used: its plugin is {PluginRecord.StateName(record.State)} ({record.Reason}).", "See `scc plugins show " + asked + "`.");
@@ -229,10 +230,11 @@ internal sealed class LaunchPipeline(
             return (record, "--provider");
         }
 
-        var allowed = catalog.Loaded.Where(p => effective.IsProviderAllowed(p.Id)).ToList();
+        var all = plugins.Get();
+        var allowed = all.Loaded.Where(p => effective.IsProviderAllowed(p.Id)).ToList();
         if (allowed.Count == 0)
         {
-            throw new GovernanceException($"No provider may run here: none of the loaded plugins ({string.Join(", ", catalog.Loaded.Select(p => p.Id))}) is in security.allowed_providers of {policySource}.", "See `scc plugins list` and `scc provider show`.");
+            throw new GovernanceException($"No provider may run here: none of the loaded plugins ({string.Join(", ", all.Loaded.Select(p => p.Id))}) is in security.allowed_providers of {policySource}.", "See `scc plugins list` and `scc provider show`.");
         }
 
         PluginRecord? Pick(string? id) => id is null ? null : allowed.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));

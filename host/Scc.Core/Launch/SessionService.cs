@@ -16,9 +16,15 @@ internal sealed record PruneResult(IReadOnlyList<string> Containers, IReadOnlyLi
 /// <c>launch.stopped</c>, moves the container's <c>safety.check</c> events into the audit log, and removes the
 /// container and everything else labelled with its session (proxy, network).
 /// </summary>
-internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
+internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit, TimeProvider time)
 {
     public const string SafetyEventsPath = "/run/scc/audit/safety.jsonl";
+
+    /// <summary>
+    /// How long a container that is created but not started yet counts as another scc's start in progress (prune
+    /// leaves it, and its session's network, alone); a start takes seconds, an image build happens before.
+    /// </summary>
+    public static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(2);
 
     public async Task<IReadOnlyList<SessionInfo>> ListAsync(CancellationToken cancellationToken)
     {
@@ -120,10 +126,16 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit)
     public async Task<PruneResult> PruneAsync(bool dryRun, CancellationToken cancellationToken)
     {
         var managed = await runtime.ListContainersAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false);
-        var containers = managed.Where(c => !c.Running).ToList();
-        var runningSessions = managed.Where(c => c.Running).Select(c => c.Label(SessionLabels.Session)).ToHashSet();
+        var now = time.GetUtcNow();
+
+        // Another scc may be starting a session right now: its containers are created, not started yet, and its
+        // network may have no container at all for a moment. Those are not leftovers.
+        bool Starting(ContainerInfo c) => c.State == "created" && now - c.Created < StartGrace;
+        var containers = managed.Where(c => !c.Running && !Starting(c)).ToList();
+        var liveSessions = managed.Where(c => c.Running || Starting(c)).Select(c => c.Label(SessionLabels.Session)).ToHashSet();
         var networks = (await runtime.ListNetworksAsync(SessionLabels.AllManaged, cancellationToken).ConfigureAwait(false))
-            .Where(n => !runningSessions.Contains(n.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
+            .Where(n => !liveSessions.Contains(n.Labels.TryGetValue(SessionLabels.Session, out var s) ? s : null))
+            .Where(n => n.Created is not { } created || now - created >= StartGrace)
             .ToList();
         if (!dryRun)
         {

@@ -21,20 +21,39 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
 {
     private static readonly Type[] SharedTypes = [typeof(ISccPlugin), typeof(IServiceCollection)];
 
-    public PluginCatalog Load()
+    public PluginCatalog Load() => Load(only: null);
+
+    /// <summary>
+    /// Decides every plugin from its manifest and the policy, like <see cref="Load()"/>, but loads the code of the
+    /// plugin <paramref name="only"/> names alone (a start with --provider needs no other provider's code). The others
+    /// that the policy allows stay <see cref="PluginState.Approved"/>; refusals are the same as a full load's.
+    /// </summary>
+    public PluginCatalog Load(string? only)
     {
         var policy = policySource.GetPolicy();
         var records = new List<PluginRecord>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (folder, origin) in Discover())
         {
-            records.Add(LoadOne(folder, origin, policy, seen));
+            records.Add(Decide(folder, origin, policy, seen));
+        }
+
+        // The same precedence as PluginCatalog.Find: a built-in plugin before a user plugin of that id.
+        var chosen = only is null ? null
+            : records.FirstOrDefault(r => r.State == PluginState.Loaded && r.Origin == PluginOrigin.BuiltIn && string.Equals(r.Id, only, StringComparison.OrdinalIgnoreCase))
+              ?? records.FirstOrDefault(r => r.State == PluginState.Loaded && string.Equals(r.Id, only, StringComparison.OrdinalIgnoreCase));
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].State == PluginState.Loaded)
+            {
+                records[i] = only is null || ReferenceEquals(records[i], chosen) ? LoadCode(records[i]) : records[i] with { State = PluginState.Approved };
+            }
         }
 
         string? auditError = null;
         try
         {
-            audit.Append([.. records.Select(ToEvent)]);
+            audit.Append([.. records.Where(r => r.State != PluginState.Approved).Select(ToEvent)]);
         }
         catch (AuditWriteException ex)
         {
@@ -77,7 +96,8 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
         }
     }
 
-    private static PluginRecord LoadOne(string folder, PluginOrigin origin, PluginPolicy policy, Dictionary<string, string> seen)
+    /// <summary>The record by manifest and policy; <see cref="PluginState.Loaded"/> here means allowed, code not loaded yet.</summary>
+    private static PluginRecord Decide(string folder, PluginOrigin origin, PluginPolicy policy, Dictionary<string, string> seen)
     {
         var inspected = Inspect(folder, origin, policy);
         if (inspected.Manifest is { } m && seen.TryGetValue(m.Id, out var first))
@@ -90,7 +110,7 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
             seen[inspected.Manifest.Id] = folder;
         }
 
-        return inspected.State != PluginState.Loaded ? inspected : LoadCode(inspected);
+        return inspected;
     }
 
     private static PluginRecord? Decide(string folder, PluginOrigin origin, PluginPolicy policy, PluginManifest manifest, string folderName)

@@ -10,6 +10,9 @@ internal enum PluginState
     Incompatible,
     Invalid,
     Failed,
+
+    /// <summary>Allowed by the policy, its code not loaded by this command (it asked for another plugin only).</summary>
+    Approved,
 }
 
 internal enum PluginOrigin
@@ -36,6 +39,7 @@ internal sealed record PluginRecord(
         PluginState.HashMismatch => "hash-mismatch",
         PluginState.Incompatible => "incompatible",
         PluginState.Invalid => "invalid",
+        PluginState.Approved => "approved",
         _ => "failed",
     };
 

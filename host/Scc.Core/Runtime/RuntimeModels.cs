@@ -190,6 +190,9 @@ internal sealed record NetworkInfo(
 {
     /// <summary>The subnets of the network's IPAM config, as the engine reports them.</summary>
     public IReadOnlyList<string> Subnets { get; init; } = [];
+
+    /// <summary>When the engine created it (null when it does not say).</summary>
+    public DateTimeOffset? Created { get; init; }
 }
 
 /// <summary>

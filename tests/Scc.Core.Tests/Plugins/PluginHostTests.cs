@@ -77,6 +77,56 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void LoadOnly_OneProvider_OthersDecidedButTheirCodeNeverRuns()
+    {
+        AddBuiltIn("claude");
+        var codex = AddBuiltIn("codex");
+        File.WriteAllText(Path.Combine(codex, "Scc.Plugins.Codex.dll"), "garbage: loading this would fail");
+        var throwing = Path.Combine(_user, "throwing");
+        FileTree.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "throwing"), throwing);
+        File.WriteAllText(Path.Combine(throwing, PluginManifest.FileName), """
+            {"id":"throwing","version":"0.1.0","displayName":"Throws","publisher":"tests","entryAssembly":"Scc.TestPlugins.Throwing.dll","abi":{"min":1,"max":1}}
+            """);
+
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(PluginPolicy.Standalone), _audit);
+        var catalog = host.Load(only: "CLAUDE");
+
+        catalog.Plugins.Select(p => (p.Id, p.State)).ShouldBe([("claude", PluginState.Loaded), ("codex", PluginState.Approved), ("throwing", PluginState.Approved)]);
+        catalog.FindProvider("claude")!.Value.Provider.Spec.ProviderId.ShouldBe("claude");
+        catalog.Find("codex")!.Provider.ShouldBeNull();
+        catalog.Loaded.Select(p => p.Id).ShouldBe(["claude"]);
+        _audit.Events.Select(e => (e.Type, e.Subject)).ShouldBe([("plugin.loaded", "claude")]);
+    }
+
+    [Fact]
+    public void LoadOnly_PolicyStillDecidesEveryPlugin_BlockedOnesRefusedAndAudited()
+    {
+        AddBuiltIn("claude");
+        AddBuiltIn("codex");
+
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(Policy("""{"security":{"provider_plugins":{"block":["codex"]}}}""")), _audit);
+        var catalog = host.Load(only: "claude");
+
+        catalog.Find("codex")!.State.ShouldBe(PluginState.Blocked);
+        catalog.Find("claude")!.State.ShouldBe(PluginState.Loaded);
+        _audit.Events.ShouldContain(e => e.Type == "plugin.refused" && e.Subject == "codex");
+    }
+
+    [Fact]
+    public void LoadOnly_AskedPluginIsBlocked_NothingLoaded()
+    {
+        AddBuiltIn("claude");
+        AddBuiltIn("codex");
+
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(Policy("""{"security":{"provider_plugins":{"block":["claude"]}}}""")), _audit);
+        var catalog = host.Load(only: "claude");
+
+        catalog.Find("claude")!.State.ShouldBe(PluginState.Blocked);
+        catalog.Find("codex")!.State.ShouldBe(PluginState.Approved);
+        catalog.Loaded.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Load_ManifestMissing_InvalidOthersLoad()
     {
         AddBuiltIn("claude");

@@ -97,7 +97,7 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
             "proxy-create" => c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-connect" => c => c.Member == nameof(IContainerRuntime.ConnectAsync) && c.Subject == identity.ProxyContainerName,
             "proxy-start" => c => c.Member == nameof(IContainerRuntime.StartContainerAsync) && c.Subject == identity.ProxyContainerName,
-            // The wait for the proxy to accept connections looks at its container first.
+            // Readiness is probed from the host (a TCP connect), between inspections of the started proxy.
             "proxy-ready" => c => c.Member == nameof(IContainerRuntime.InspectContainerAsync) && c.Subject == identity.ProxyContainerName
                 && scc.Runtime.Calls.Any(x => x.Member == nameof(IContainerRuntime.StartContainerAsync) && x.Subject == identity.ProxyContainerName),
             _ => throw new ArgumentOutOfRangeException(nameof(step)),
