@@ -18,7 +18,7 @@ public sealed class SessionVolumeRuleTests
             runtime.Volumes[Volume] = new VolumeInfo(Volume, labels, null);
         }
 
-        return (runtime, new SessionService(runtime, new RecordingAuditLog()));
+        return (runtime, new SessionService(runtime, new RecordingAuditLog(), TimeProvider.System));
     }
 
     [Fact]
