@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Scc.Cli.Rendering;
 using Scc.Core;
@@ -69,7 +70,15 @@ internal static class CliApp
 
         context.ParseResult = parseResult;
         var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer, ProcessTerminationTimeout = CancellationGracePeriod };
-        return await parseResult.InvokeAsync(config).ConfigureAwait(false);
+        // A closed terminal (SIGHUP) ends a command like Ctrl-C does, instead of killing scc on the spot: an attached
+        // session is then stopped and removed rather than left running without its parent.
+        using var hangup = new CancellationTokenSource();
+        using var onHangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            hangup.Cancel();
+        });
+        return await parseResult.InvokeAsync(config, hangup.Token).ConfigureAwait(false);
     }
 
     private static bool IsInRepository(string directory)

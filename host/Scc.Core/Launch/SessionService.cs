@@ -114,19 +114,18 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
     /// </summary>
     public async Task RemoveVolumeIfCreatedByAsync(string volume, string sessionId, CancellationToken cancellationToken)
     {
-        var info = await runtime.InspectVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
-        if (info is null || !info.Labels.TryGetValue(SessionLabels.CreatedBy, out var creator) || creator != sessionId)
-        {
-            return;
-        }
-
         try
         {
-            await runtime.RemoveVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
+            var info = await runtime.InspectVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
+            if (info is not null && info.Labels.TryGetValue(SessionLabels.CreatedBy, out var creator) && creator == sessionId)
+            {
+                await runtime.RemoveVolumeAsync(volume, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ContainerRuntimeException)
         {
-            // In use by a session that started meanwhile: it is that session's volume now.
+            // Best effort, after a failure that is being reported: in use by a session that started meanwhile (then it
+            // is that session's volume now), or the engine is gone (the empty volume is harmless; reused next time).
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed class QuickAgentProvider : IAgentProvider
         DataMountPath: "/home/agent/.quick-data",
         RequiredEgressDestinations: [],
         ImageBuildContext: "image",
-        AgentArgv: ["sh", "-c", "if [ -t 0 ] && [ -t 1 ]; then echo quick-agent-on-a-tty; fi; echo \"quick-agent-session=$SCC_SESSION\"; sleep 3; exit 7"],
+        AgentArgv: ["sh", "-c", "if [ -t 0 ] && [ -t 1 ]; then echo quick-agent-on-a-tty; fi; echo \"quick-agent-session=$SCC_SESSION\"; sleep 5; exit 7"],
         VersionArgv: ["true"]);
 
     public ProviderCapabilities Capabilities { get; } = new(false, [], false, false);

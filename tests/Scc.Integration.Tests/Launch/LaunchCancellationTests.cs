@@ -71,8 +71,9 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
         { "proxy-create", true, true },
         { "proxy-connect", true, true },
         { "proxy-start", true, true },
-        { "proxy-ready", false, true },
+        { "proxy-ready", true, true },
         { "agent-create", true, true },
+        { "agent-start", true, true },
     };
 
     [SkippableTheory]

@@ -10,7 +10,7 @@ namespace Scc.Integration.Tests.Launch;
 /// <summary>
 /// Whole-process tests of `scc start` with the fixture provider "quick" (installed as a user plugin; its image and
 /// data volume are the test's own): the attached start in a real pseudo-terminal (`script`), whose agent prints a
-/// line, waits 3 s and exits 7 (the agent gets the terminal, scc is the parent of the attach (`docker exec -it`),
+/// line, waits 5 s and exits 7 (the agent gets the terminal, scc is the parent of the attach (`docker exec -it`),
 /// the agent's exit code is scc's, the session is removed afterwards); and SIGINT while the start builds the
 /// provider's missing image from a context with a slow step.
 /// </summary>
@@ -40,50 +40,13 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         Skip.If(!File.Exists("/usr/bin/script"), "needs `script` (util-linux) for a pseudo-terminal");
-        LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
-
-        var image = $"scc-test-quick:{_engine.RunId}";
-        var context = _env.Dir("quick-image");
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {ImageProvisioner.BaseImage}\n");
-        await _engine.Runtime.BuildImageAsync(new ImageBuildRequest(context, [image], Labels: _engine.Labels), null, CancellationToken.None);
-        _volume = _engine.Name("quick-data");
-        InstallQuickPlugin();
-        var ws = _env.Dir("ws-attached");
-        var identity = SessionIdentity.For("quick", WorkspacePaths.Canonicalize(ws, ws));
-
-        var command = $"dotnet '{SccProcess.Dll}' start '{ws}' --provider quick";
-        var psi = SccProcess.StartInfo(_env, new Dictionary<string, string> { ["SCC_TEST_QUICK_IMAGE"] = image, ["SCC_TEST_QUICK_VOLUME"] = _volume }, []);
-        psi.FileName = "script";
-        psi.ArgumentList.Clear();
-        foreach (var a in new[] { "-q", "-f", "-e", "-c", command, "/dev/null" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["TERM"] = "xterm";
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
+        var (identity, process) = await StartAttachedInTerminalAsync("ws-attached");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
 
         // While the agent runs: the attach (`docker exec`) is a child of scc, which is a child of the terminal.
-        string? tree = null;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (tree is null && !process.HasExited && DateTime.UtcNow < deadline)
-        {
-            var ps = await SccProcess.ShellAsync($"ps -eo pid=,ppid=,args= | awk '/docker exec/ && /{identity.ContainerName}/ && !/awk/'");
-            var line = ps.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            if (line is not null)
-            {
-                var ppid = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-                tree = (await SccProcess.ShellAsync($"ps -o args= -p {ppid}")).Out.Trim();
-            }
-            else
-            {
-                await Task.Delay(100);
-            }
-        }
+        var attach = await FindAttachAsync(identity, process);
+        var tree = attach is null ? null : (await SccProcess.ShellAsync($"ps -o args= -p {attach.Value.ParentPid}")).Out.Trim();
 
         using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
         {
@@ -105,6 +68,44 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         started.ShouldBeGreaterThanOrEqualTo(0);
         stopped.ShouldBeGreaterThan(started);
         events[stopped].Data!["reason"]!.GetValue<string>().ShouldBe("the agent exited with code 7");
+    }
+
+    /// <summary>
+    /// The terminal goes away (SIGHUP to its foreground process group: scc and the attach) while the agent runs: scc
+    /// does not die on the spot leaving the sandbox running, it stops and removes the session and records it.
+    /// </summary>
+    [SkippableFact]
+    public async Task Start_AttachedTerminalHangsUp_SessionStoppedAndRemoved()
+    {
+        _engine.RequireEngine();
+        Skip.If(!File.Exists("/usr/bin/script"), "needs `script` (util-linux) for a pseudo-terminal");
+        var (identity, process) = await StartAttachedInTerminalAsync("ws-hangup");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var attach = await FindAttachAsync(identity, process);
+            attach.ShouldNotBeNull($"no `docker exec` of {identity.ContainerName} was seen");
+            var hangup = await SccProcess.ShellAsync($"kill -HUP -- -{attach.Value.Group}");
+            hangup.ExitCode.ShouldBe(0, $"process group {attach.Value.Group} of {attach.Value.Pid}: {hangup}");
+            using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(wait.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var output = $"{await stdout}\n{await stderr}";
+
+        // Which of the two notices first decides the code: the attach ended by the hang-up (129) or scc cancelled (130).
+        process.ExitCode.ShouldBeOneOf([129, 130], output);
+        (await _engine.Runtime.InspectContainerAsync(identity.ContainerName, CancellationToken.None)).ShouldBeNull($"the session must not outlive its terminal: {output}");
+        (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), CancellationToken.None)).ShouldBeEmpty();
+        AuditEvents().ShouldContain(e => e.Type == "launch.stopped");
     }
 
     /// <summary>
@@ -247,6 +248,54 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
 
     private List<(string Type, System.Text.Json.Nodes.JsonNode? Data)> AuditEvents() =>
         [.. AuditReader.Tail(new AuditLog(_env.Paths).FilePath, 1000).Select(e => (Type: e["type"]!.GetValue<string>(), Data: e["data"]))];
+
+    /// <summary>`scc start --provider quick` (attached) in a pseudo-terminal made by `script`, with a throw-away image.</summary>
+    private async Task<(SessionIdentity Identity, Process Script)> StartAttachedInTerminalAsync(string workspace)
+    {
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await EnsureBaseImageAsync();
+        var image = $"scc-test-quick:{_engine.RunId}";
+        var context = _env.Dir("quick-image");
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {ImageProvisioner.BaseImage}\n");
+        await _engine.Runtime.BuildImageAsync(new ImageBuildRequest(context, [image], Labels: _engine.Labels), null, CancellationToken.None);
+        _volume = _engine.Name("quick-data");
+        InstallQuickPlugin();
+        var ws = _env.Dir(workspace);
+        var identity = SessionIdentity.For("quick", WorkspacePaths.Canonicalize(ws, ws));
+
+        var command = $"dotnet '{SccProcess.Dll}' start '{ws}' --provider quick";
+        var psi = SccProcess.StartInfo(_env, new Dictionary<string, string> { ["SCC_TEST_QUICK_IMAGE"] = image, ["SCC_TEST_QUICK_VOLUME"] = _volume }, []);
+        psi.FileName = "script";
+        psi.ArgumentList.Clear();
+        foreach (var a in new[] { "-q", "-f", "-e", "-c", command, "/dev/null" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["TERM"] = "xterm";
+        var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        return (identity, process);
+    }
+
+    /// <summary>The `docker exec` of the session while the agent runs (pid and parent pid), or null when none showed.</summary>
+    private static async Task<(string Pid, string ParentPid, string Group)?> FindAttachAsync(SessionIdentity identity, Process script)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!script.HasExited && DateTime.UtcNow < deadline)
+        {
+            var ps = await SccProcess.ShellAsync($"ps -eo pid=,ppid=,pgid=,args= | awk '/docker exec/ && /{identity.ContainerName}/ && !/awk/'");
+            if (ps.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } line)
+            {
+                var fields = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return (fields[0], fields[1], fields[2]);
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
 
     /// <summary>The fixture provider as a user plugin of the scratch environment; returns its folder.</summary>
     private string InstallQuickPlugin()
