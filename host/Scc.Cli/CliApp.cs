@@ -45,15 +45,20 @@ internal static class CliApp
         var root = new RootCommand("scc: a governed runtime for AI coding agents. Runs each agent in a sandbox that sees only the workspace.");
         root.Options.Add(context.OrgConfigOption);
         root.Options.Add(context.OfflineOption);
-        foreach (var command in provider.GetServices<Command>())
-        {
-            root.Subcommands.Add(command);
-        }
-
         // Bare `scc` inside a repository is `scc start`; elsewhere it shows the help.
         if (args.Length == 0)
         {
             args = IsInRepository(Environment.CurrentDirectory) ? ["start"] : ["--help"];
+        }
+
+        // Only the command the invocation names is built (each pulls in its services); help, a typo or no command
+        // gets them all, for the listing and the suggestions.
+        var named = CommandWord(args, context) is { } word
+            ? provider.GetServices<TopLevelCommand>().FirstOrDefault(c => c.Name == word)
+            : null;
+        foreach (var command in named is null ? provider.GetServices<Command>() : [(Command)provider.GetRequiredService(named.Type)])
+        {
+            root.Subcommands.Add(command);
         }
 
         var parseResult = root.Parse(args);
@@ -79,6 +84,24 @@ internal static class CliApp
             hangup.Cancel();
         });
         return await parseResult.InvokeAsync(config, hangup.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The first argument that is not a root option (or a root option's value).</summary>
+    internal static string? CommandWord(IReadOnlyList<string> args, CliContext context)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == context.OrgConfigOption.Name)
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return args[i];
+            }
+        }
+
+        return null;
     }
 
     private static bool IsInRepository(string directory)
