@@ -12,6 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 scc="$root/artifacts/bench/scc/scc"
 if [ ! -x "$scc" ]; then
+    rm -rf "$root"/host/Scc.Cli/obj/Release/*/linux-x64 # never another publish variant's native code (bench/startup.sh makes two)
     dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
 fi
 tmp=$(mktemp -d)

@@ -14,9 +14,13 @@ pub="$root/artifacts/bench/scc"
 bare="$root/artifacts/bench/scc-noplugins"
 fdd="$root/artifacts/bench/scc-fdd"
 rm -rf "$pub" "$bare" "$fdd"
-dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$pub" -v q -nologo >/dev/null
+# The two publishes share obj/: a ReadyToRun step that thinks it is up to date would copy the other variant's native
+# code (composite stubs without their image crash the runtime at start), so each starts from a clean RID folder.
+rm -rf "$root"/host/Scc.Cli/obj/Release/*/linux-x64
 dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRunComposite=false \
     -o "$fdd" -v q -nologo >/dev/null
+rm -rf "$root"/host/Scc.Cli/obj/Release/*/linux-x64
+dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$pub" -v q -nologo >/dev/null
 cp -r "$pub" "$bare" && rm -rf "$bare/plugins"
 state=$(mktemp -d)
 export XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache"

@@ -40,9 +40,8 @@ internal sealed class LaunchPipeline(
         // plugins load, on another thread: it is the slowest step of a start before anything is created.
         var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
 
-        // Also meanwhile: the first use of reflection-based JSON (the audit line writer, the plugin loader's reading of
-        // runtimeconfig files) initialises its shared converters, ~20 ms that the main thread would otherwise wait for.
-        _ = Task.Run(WarmUpJson, CancellationToken.None);
+        // Also meanwhile: the plugin loader's first use of reflection-based JSON.
+        JsonWarmUp.Start();
         LaunchPlan plan;
         PluginRecord record;
         EngineFacts facts;
@@ -127,23 +126,6 @@ internal sealed class LaunchPipeline(
 
         return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, exit, plan);
     }
-
-    private static void WarmUpJson()
-    {
-        try
-        {
-            _ = AuditLog.Serialize(new AuditRecord(0, DateTimeOffset.UnixEpoch, "warm-up", "info", "warm-up", new JsonObject { ["a"] = "b", ["n"] = 1, ["t"] = true }, AuditLog.GenesisHash));
-            _ = System.Text.Json.JsonSerializer.Deserialize<WarmUpShape>("""{"name":"x","options":{"tfm":"y"}}""", AuditJson.LineOptions);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
-        {
-            // Only the head start is lost.
-        }
-    }
-
-    private sealed record WarmUpShape(string? Name, WarmUpOptions? Options);
-
-    private sealed record WarmUpOptions(string? Tfm);
 
     /// <summary>The preflight record, then the sandbox; the workspace remembers its provider once it runs.</summary>
     private async Task LaunchAsync(LaunchPlan plan, EngineFacts facts, ILaunchUi ui, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
     /// </summary>
     public PluginCatalog Load(string? only)
     {
+        JsonWarmUp.Start(); // the loader reads runtimeconfig files with reflection-based JSON: warm it meanwhile
         var policy = policySource.GetPolicy();
         var records = new List<PluginRecord>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
