@@ -66,25 +66,18 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
         }
 
         var name = plan.Identity.FilesContainerName;
-        await Wrap(plan, async () =>
-        {
-            await runtime.CreateContainerAsync(new ContainerSpec(plan.Provider.ImageReference, name)
-            {
-                Labels = plan.Identity.Labels(plan.SessionId, "files"),
-                Mounts = [MountSpec.Volume(plan.Provider.DataVolumeName, "/" + DataRoot), MountSpec.Volume(plan.Identity.PolicyVolumeName, "/" + PolicyRoot)],
-                Networks = [ContainerSpec.NoNetwork],
-                Command = ["true"],
-                Entrypoint = [],
-            }, cancellationToken).ConfigureAwait(false);
-            try
+        await Wrap(plan, () => ScratchContainer.UseAsync(
+            runtime,
+            plan.Provider.ImageReference,
+            name,
+            plan.Identity.Labels(plan.SessionId, "files"),
+            [MountSpec.Volume(plan.Provider.DataVolumeName, "/" + DataRoot), MountSpec.Volume(plan.Identity.PolicyVolumeName, "/" + PolicyRoot)],
+            async () =>
             {
                 await runtime.WriteFilesAsync(name, "/", files, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await runtime.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>

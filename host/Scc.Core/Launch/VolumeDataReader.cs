@@ -47,23 +47,14 @@ internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImage
             }
 
             var name = $"scc-read-{spec.ProviderId}-{Guid.NewGuid():N}"[..40];
-            var container = new ContainerSpec(_image, name)
-            {
-                Labels = new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Role] = "data-reader" },
-                Mounts = [MountSpec.Volume(spec.DataVolumeName, MountPoint, readOnly: true)],
-                Networks = [ContainerSpec.NoNetwork],
-                Command = ["true"],
-                Entrypoint = [],
-            };
-            await owner._containers.CreateContainerAsync(container, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await owner._files.ReadFileAsync(name, $"{MountPoint}/{relativePath}", cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await owner._containers.RemoveContainerAsync(name, CancellationToken.None).ConfigureAwait(false);
-            }
+            return await ScratchContainer.UseAsync(
+                owner._containers,
+                _image,
+                name,
+                new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Role] = "data-reader" },
+                [MountSpec.Volume(spec.DataVolumeName, MountPoint, readOnly: true)],
+                () => owner._files.ReadFileAsync(name, $"{MountPoint}/{relativePath}", cancellationToken),
+                cancellationToken).ConfigureAwait(false);
         }
 
         private bool Probe()
