@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Scc.Core.Audit;
 
 namespace Scc.Core;
 
@@ -10,6 +9,11 @@ namespace Scc.Core;
 /// </summary>
 internal static class JsonWarmUp
 {
+    private static readonly JsonSerializerOptions Reflection = new()
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
     private static readonly Lazy<Task> Started = new(() => Task.Run(Run), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static void Start() => _ = Started.Value;
@@ -18,7 +22,7 @@ internal static class JsonWarmUp
     {
         try
         {
-            _ = JsonSerializer.Deserialize<Shape>("""{"name":"x","options":{"tfm":"y","n":1,"b":true}}""", AuditJson.LineOptions);
+            _ = JsonSerializer.Deserialize<Shape>("""{"name":"x","options":{"tfm":"y","n":1,"b":true}}""", Reflection);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {

@@ -226,14 +226,7 @@ internal sealed class AuditLog : IAuditLog
 
 internal static class AuditJson
 {
-    public static readonly JsonSerializerOptions LineOptions = new()
-    {
-        WriteIndented = false,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
-
-    /// <summary>The writer settings of <see cref="LineOptions"/>: one line, the same escaping.</summary>
+    /// <summary>One line per record; non-ASCII text as it is (only what JSON requires is escaped).</summary>
     public static readonly JsonWriterOptions WriterOptions = new()
     {
         Indented = false,
