@@ -40,5 +40,13 @@ if [ "$files" -lt "$projects" ]; then
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
+# CI keeps only part of the output: repeat each failure's message (the first lines of it) just above the count.
+if [ "$failed" -gt 0 ]; then
+    echo "== failures (full text: $results/console.log)"
+    awk '/^  Failed [A-Za-z]/ { n = 25; print; next }
+         /^  (Passed|Skipped) / { n = 0 }
+         n > 0 { n--; print substr($0, 1, 300) }' "$results/console.log" | head -150
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

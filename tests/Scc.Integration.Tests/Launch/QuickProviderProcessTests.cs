@@ -90,6 +90,13 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
             hangup.ExitCode.ShouldBe(0, $"process group {attach.Value.Group} of {attach.Value.Pid}: {hangup}");
             using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await process.WaitForExitAsync(wait.Token);
+
+            // The terminal may go before scc does (a shell between them dies of the hang-up): what counts is that
+            // nothing of the session outlives scc itself.
+            while (Directory.Exists($"/proc/{attach.Value.ParentPid}"))
+            {
+                await Task.Delay(100, wait.Token);
+            }
         }
         finally
         {
@@ -263,7 +270,9 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         var ws = _env.Dir(workspace);
         var identity = SessionIdentity.For("quick", WorkspacePaths.Canonicalize(ws, ws));
 
-        var command = $"dotnet '{SccProcess.Dll}' start '{ws}' --provider quick";
+        // `exec`: scc itself leads the terminal's session, whichever shell `script` runs ($SHELL, or sh when unset,
+        // which would stay in between and die of a hang-up first).
+        var command = $"exec dotnet '{SccProcess.Dll}' start '{ws}' --provider quick";
         var psi = SccProcess.StartInfo(_env, new Dictionary<string, string> { ["SCC_TEST_QUICK_IMAGE"] = image, ["SCC_TEST_QUICK_VOLUME"] = _volume }, []);
         psi.FileName = "script";
         psi.ArgumentList.Clear();
