@@ -74,7 +74,7 @@ internal static class CliApp
         }
 
         context.ParseResult = parseResult;
-        var config = new InvocationConfiguration { Output = output.Out.Profile.Out.Writer, Error = output.Err.Profile.Out.Writer, ProcessTerminationTimeout = CancellationGracePeriod };
+        var config = new InvocationConfiguration { Output = output.OutWriter, Error = output.ErrWriter, ProcessTerminationTimeout = CancellationGracePeriod };
         // A closed terminal (SIGHUP) ends a command like Ctrl-C does, instead of killing scc on the spot: an attached
         // session is then stopped and removed rather than left running without its parent.
         using var hangup = new CancellationTokenSource();

@@ -1,7 +1,6 @@
 using Scc.Cli;
 using Scc.Cli.Rendering;
 using Scc.Core.Paths;
-using Spectre.Console;
 
 // `scc --version` is what scripts call most: answer it before building the command tree and the consoles.
 if (args is ["--version"])
@@ -11,7 +10,5 @@ if (args is ["--version"])
 }
 
 // The one composition root: real consoles, the process environment, the app's own plugin folder.
-var output = new CliOutput(
-    AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }),
-    AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
+var output = CliOutput.ForProcess();
 return await CliApp.RunAsync(args, output, ProcessEnvironment.Instance);

@@ -49,7 +49,7 @@ internal sealed class ConfigExplainCommand : SccCommand
         }
         else
         {
-            Output.Out.Profile.Out.Writer.Write(ConfigExplainer.ToText(result.Effective, result.Org?.Source, field));
+            Output.OutWriter.Write(ConfigExplainer.ToText(result.Effective, result.Org?.Source, field));
             foreach (var error in result.Diagnostics.Where(d => d.IsError))
             {
                 Output.Error(error.ToString(), null);

@@ -245,7 +245,7 @@ internal sealed class OrgSchemaCommand : SccCommand
 
     protected override Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        Output.Out.Profile.Out.Writer.Write(OrgConfigSchema.Text);
+        Output.OutWriter.Write(OrgConfigSchema.Text);
         return Task.FromResult(ExitCodes.Ok);
     }
 }
@@ -271,7 +271,7 @@ internal sealed class OrgInitCommand : SccCommand
         var target = parseResult.GetValue(_output) ?? "org-config.json";
         if (target == "-")
         {
-            Output.Out.Profile.Out.Writer.Write(text);
+            Output.OutWriter.Write(text);
             return Task.FromResult(ExitCodes.Ok);
         }
 

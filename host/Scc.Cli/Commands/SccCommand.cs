@@ -26,7 +26,7 @@ internal abstract class SccCommand : Command
             {
                 if (Environment.GetEnvironmentVariable("SCC_DEBUG") == "1")
                 {
-                    Output.Err.Profile.Out.Writer.WriteLine(ex.ToString());
+                    Output.ErrWriter.WriteLine(ex.ToString());
                 }
 
                 ReportFailure(parseResult, ex.Message, ex.Action);

@@ -9,8 +9,42 @@ namespace Scc.Cli.Rendering;
 /// Everything a command shows goes through here: Spectre consoles for people (plain when not a terminal or
 /// NO_COLOR), and the one JSON envelope of DESIGN.md §9 for machines.
 /// </summary>
-internal sealed class CliOutput(IAnsiConsole output, IAnsiConsole error)
+internal sealed class CliOutput
 {
+    private readonly Lazy<IAnsiConsole> _out;
+    private readonly Lazy<IAnsiConsole> _err;
+    private readonly bool _plainErrors;
+
+    /// <summary>Output to consoles made already (tests capture them).</summary>
+    public CliOutput(IAnsiConsole output, IAnsiConsole error)
+    {
+        _out = new(output);
+        _err = new(error);
+        OutWriter = output.Profile.Out.Writer;
+        ErrWriter = error.Profile.Out.Writer;
+    }
+
+    internal CliOutput(Func<IAnsiConsole> output, Func<IAnsiConsole> error, TextWriter outWriter, TextWriter errWriter, bool plainErrors)
+    {
+        _out = new(output);
+        _err = new(error);
+        OutWriter = outWriter;
+        ErrWriter = errWriter;
+        _plainErrors = plainErrors;
+    }
+
+    /// <summary>
+    /// The process's standard output and error. The Spectre consoles are made on first use: a command that prints only
+    /// lines (a detached start, a JSON report) skips their terminal detection. Warnings and errors are plain lines
+    /// when standard error is not a terminal or NO_COLOR is set, as Spectre would show them there, minus the wrapping.
+    /// </summary>
+    public static CliOutput ForProcess() => new(
+        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }),
+        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+        Console.Out,
+        Console.Error,
+        plainErrors: Console.IsErrorRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+
     public const string ApiVersion = "scc.cli/v1";
 
     private static readonly JsonSerializerOptions EnvelopeOptions = new()
@@ -20,24 +54,47 @@ internal sealed class CliOutput(IAnsiConsole output, IAnsiConsole error)
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
-    public IAnsiConsole Out { get; } = output;
+    public IAnsiConsole Out => _out.Value;
 
-    public IAnsiConsole Err { get; } = error;
+    public IAnsiConsole Err => _err.Value;
+
+    /// <summary>Standard output as text, without making its Spectre console.</summary>
+    public TextWriter OutWriter { get; }
+
+    /// <summary>Standard error as text, without making its Spectre console.</summary>
+    public TextWriter ErrWriter { get; }
 
     public List<string> Warnings { get; } = [];
 
-    public void Line(string text) => Out.Profile.Out.Writer.WriteLine(text);
+    public void Line(string text) => OutWriter.WriteLine(text);
 
     public void Markup(string markup) => Out.MarkupLine(markup);
 
     public void Warn(string message)
     {
         Warnings.Add(message);
+        if (_plainErrors)
+        {
+            ErrWriter.WriteLine($"warning: {message}");
+            return;
+        }
+
         Err.MarkupLine($"[yellow]warning:[/] {Escape(message)}");
     }
 
     public void Error(string message, string? action)
     {
+        if (_plainErrors)
+        {
+            ErrWriter.WriteLine($"error: {message}");
+            if (!string.IsNullOrEmpty(action))
+            {
+                ErrWriter.WriteLine($"hint: {action}");
+            }
+
+            return;
+        }
+
         Err.MarkupLine($"[red]error:[/] {Escape(message)}");
         if (!string.IsNullOrEmpty(action))
         {
@@ -60,7 +117,7 @@ internal sealed class CliOutput(IAnsiConsole output, IAnsiConsole error)
             },
             ["data"] = data,
         };
-        Out.Profile.Out.Writer.WriteLine(envelope.ToJsonString(EnvelopeOptions));
+        OutWriter.WriteLine(envelope.ToJsonString(EnvelopeOptions));
     }
 
     public static string Escape(string? text) => Spectre.Console.Markup.Escape(text ?? string.Empty);

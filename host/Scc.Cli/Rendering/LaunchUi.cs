@@ -30,7 +30,7 @@ internal sealed class LaunchUi(CliOutput output, bool interactive) : ILaunchUi
             {
                 if (e.Kind != ImageBuildEventKind.Output)
                 {
-                    output.Err.Profile.Out.Writer.WriteLine(Describe(e));
+                    output.ErrWriter.WriteLine(Describe(e));
                 }
             })).ConfigureAwait(false);
         }
