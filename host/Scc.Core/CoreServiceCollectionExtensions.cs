@@ -35,6 +35,11 @@ internal interface IPluginCatalog
     /// <see cref="PluginState.Approved"/>, unless a full <see cref="Get"/> happened first).
     /// </summary>
     PluginCatalog GetFor(string providerId) => Get();
+
+    /// <summary>A head start for <see cref="GetFor"/>: the plugin's load context is made on another thread meanwhile.</summary>
+    void Prepare(string providerId)
+    {
+    }
 }
 
 internal sealed class LazyPluginCatalog(PluginHost host) : IPluginCatalog
@@ -43,6 +48,14 @@ internal sealed class LazyPluginCatalog(PluginHost host) : IPluginCatalog
     private (string Id, PluginCatalog Catalog)? _partial;
 
     public PluginCatalog Get() => _catalog ??= host.Load();
+
+    public void Prepare(string providerId)
+    {
+        if (_catalog is null && _partial is null)
+        {
+            host.Prepare(providerId);
+        }
+    }
 
     public PluginCatalog GetFor(string providerId)
     {

@@ -13,6 +13,13 @@ internal interface IAuditLog
 
     /// <summary>Appends events as one locked, flushed write. Throws <see cref="AuditWriteException"/> when it cannot.</summary>
     void Append(IReadOnlyList<AuditEvent> events);
+
+    /// <summary>
+    /// Appends events like <see cref="Append"/>, but on another thread: the caller goes on meanwhile. The next
+    /// <see cref="Append"/> waits for it first (so the log keeps the order) and throws its <see cref="AuditWriteException"/>
+    /// if it failed, so a caller that must record something after these still cannot go on without them.
+    /// </summary>
+    void AppendSoon(IReadOnlyList<AuditEvent> events) => Append(events);
 }
 
 internal sealed class AuditWriteException(string path, string reason, Exception? inner = null)
@@ -28,7 +35,7 @@ internal sealed class AuditWriteException(string path, string reason, Exception?
 /// records the last sequence number and hash, so an edit of the last line or its removal is found too.
 /// Writers serialize through an exclusive lock on <c>audit.lock</c>; each batch is one write followed by fsync.
 /// </summary>
-internal sealed class AuditLog : IAuditLog
+internal sealed class AuditLog : IAuditLog, IDisposable
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
@@ -51,7 +58,56 @@ internal sealed class AuditLog : IAuditLog
 
     private string LockPath => Path.Combine(Path.GetDirectoryName(FilePath)!, "audit.lock");
 
+    // The write AppendSoon started, if any; only one at a time.
+    private Task _pending = Task.CompletedTask;
+
+    public void AppendSoon(IReadOnlyList<AuditEvent> events)
+    {
+        WaitForPending();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending = done.Task;
+
+        // Its own thread: the pool's few threads may all be busy at the start of a command.
+        new Thread(() =>
+        {
+            try
+            {
+                Write(events);
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        { IsBackground = true, Name = "scc audit append" }.Start();
+    }
+
     public void Append(IReadOnlyList<AuditEvent> events)
+    {
+        WaitForPending();
+        Write(events);
+    }
+
+    /// <summary>Waits for a write AppendSoon started; a failure of it is not reported here (nothing comes after it).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            WaitForPending();
+        }
+        catch (AuditWriteException)
+        {
+        }
+    }
+
+    private void WaitForPending()
+    {
+        var pending = Interlocked.Exchange(ref _pending, Task.CompletedTask);
+        pending.GetAwaiter().GetResult();
+    }
+
+    private void Write(IReadOnlyList<AuditEvent> events)
     {
         if (events.Count == 0)
         {

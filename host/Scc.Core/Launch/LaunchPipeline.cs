@@ -40,7 +40,13 @@ internal sealed class LaunchPipeline(
         // plugins load, on another thread: it is the slowest step of a start before anything is created.
         var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
 
-        // Also meanwhile: the plugin loader's first use of reflection-based JSON.
+        // Also meanwhile: the asked provider's plugin load context (no plugin code runs before the policy allows it),
+        // and the first use of reflection-based JSON, which the plugin loader needs.
+        if (request.Provider is { } asked)
+        {
+            plugins.Prepare(asked);
+        }
+
         JsonWarmUp.Start();
         LaunchPlan plan;
         PluginRecord record;

@@ -21,6 +21,41 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
 {
     private static readonly Type[] SharedTypes = [typeof(ISccPlugin), typeof(IServiceCollection)];
 
+    // Load contexts made ahead (see Prepare), by entry assembly path; a plugin the policy refuses never uses its own.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<PluginLoader>> _loaders = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Builds, on another thread, the load context of <paramref name="providerId"/>'s plugin (the one <see cref="Load(string?)"/>
+    /// would pick: built-in first), while the caller resolves the config that the policy needs. Making a load context
+    /// reads the plugin's manifest, deps.json and runtimeconfig files; none of the plugin's code is loaded or run, and
+    /// the policy still decides in <see cref="Load(string?)"/> whether it ever is. A no-op when nothing matches.
+    /// </summary>
+    public void Prepare(string providerId) => new Thread(() => PrepareNow(providerId)) { IsBackground = true, Name = "scc plugin prepare" }.Start();
+
+    // Its own thread, not the pool's: the pool's few threads are busy with the engine connection and JSON warm-up then.
+    private void PrepareNow(string providerId)
+    {
+        try
+        {
+            foreach (var (folder, _) in Discover())
+            {
+                if (string.Equals(Path.GetFileName(folder), providerId, StringComparison.OrdinalIgnoreCase)
+                    && PluginManifestReader.Read(folder) is { } manifest
+                    && string.Equals(manifest.Id, providerId, StringComparison.OrdinalIgnoreCase)
+                    && File.Exists(Path.Combine(folder, manifest.EntryAssembly)))
+                {
+                    _ = LoaderFor(Path.Combine(folder, manifest.EntryAssembly));
+                    return;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong, only the head start is lost (and nothing may escape this thread): Load reads the
+            // manifests again and reports a loader that failed, which LoaderFor keeps, like its own.
+        }
+    }
+
     public PluginCatalog Load() => Load(only: null);
 
     /// <summary>
@@ -54,7 +89,17 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
         string? auditError = null;
         try
         {
-            audit.Append([.. records.Where(r => r.State != PluginState.Approved).Select(ToEvent)]);
+            // A start (only: one provider's code) records its preflight right after, which waits for these events and
+            // fails if they could not be written: they are written meanwhile. A listing reports the failure itself.
+            IReadOnlyList<AuditEvent> events = [.. records.Where(r => r.State != PluginState.Approved).Select(ToEvent)];
+            if (only is null)
+            {
+                audit.Append(events);
+            }
+            else
+            {
+                audit.AppendSoon(events);
+            }
         }
         catch (AuditWriteException ex)
         {
@@ -146,12 +191,16 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
         };
     }
 
-    private static PluginRecord LoadCode(PluginRecord record)
+    /// <summary>The load context for an entry assembly: the one Prepare made (waiting for it if it is being made), or a new one.</summary>
+    private PluginLoader LoaderFor(string entryAssembly) =>
+        _loaders.GetOrAdd(entryAssembly, path => new Lazy<PluginLoader>(() => PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config => config.IsUnloadable = false))).Value;
+
+    private PluginRecord LoadCode(PluginRecord record)
     {
         var manifest = record.Manifest!;
         try
         {
-            var loader = PluginLoader.CreateFromAssemblyFile(Path.Combine(record.Folder, manifest.EntryAssembly), SharedTypes, config => config.IsUnloadable = false);
+            var loader = LoaderFor(Path.Combine(record.Folder, manifest.EntryAssembly));
             var assembly = loader.LoadDefaultAssembly();
             var entryTypes = assembly.GetExportedTypes()
                 .Where(t => typeof(ISccPlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

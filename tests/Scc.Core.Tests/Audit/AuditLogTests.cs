@@ -154,6 +154,48 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public void AppendSoon_ThenAppend_BothInOrderAndChainVerifies()
+    {
+        var log = NewLog();
+
+        log.AppendSoon([AuditEvent.Info("plugin.loaded", "claude"), AuditEvent.Info("plugin.loaded", "codex")]);
+        log.Append([AuditEvent.Info("launch.preflight.passed", "session")]);
+
+        AuditReader.Tail(log.FilePath, 10).Select(e => (e["seq"]!.GetValue<long>(), e["subject"]!.GetValue<string>()))
+            .ShouldBe([(1L, "claude"), (2L, "codex"), (3L, "session")]);
+        AuditReader.Verify(log.FilePath).ShouldBe(AuditVerification.Good(3));
+    }
+
+    [Fact]
+    public void AppendSoon_Twice_SecondWaitsForTheFirst()
+    {
+        var log = NewLog();
+
+        for (var i = 0; i < 20; i++)
+        {
+            log.AppendSoon([AuditEvent.Info("test.event", $"s{i}")]);
+        }
+
+        log.Dispose(); // waits for the last one
+        AuditReader.Tail(log.FilePath, 100).Select(e => e["subject"]!.GetValue<string>()).ShouldBe(Enumerable.Range(0, 20).Select(i => $"s{i}"));
+    }
+
+    [Fact]
+    public void AppendSoon_LogUnwritable_NextAppendThrowsAndWritesNothing()
+    {
+        var blocker = Path.Combine(_env.Root, "state-is-a-file");
+        File.WriteAllText(blocker, "x");
+        _env["XDG_STATE_HOME"] = blocker;
+        var log = NewLog();
+
+        log.AppendSoon([AuditEvent.Info("plugin.loaded", "claude")]); // returns at once; the failure comes with the next write
+        var ex = Should.Throw<AuditWriteException>(() => log.Append([AuditEvent.Info("launch.preflight.passed", "s")]));
+
+        ex.Message.ShouldContain(log.FilePath);
+        File.Exists(log.FilePath).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Tail_MoreRequestedThanWritten_ReturnsAllOldestFirst()
     {
         var log = WriteEvents(3);

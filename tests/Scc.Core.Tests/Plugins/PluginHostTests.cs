@@ -99,6 +99,72 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_ThenLoadOnly_LoadedWithTheSameRecordAndEvent()
+    {
+        AddBuiltIn("claude");
+        AddBuiltIn("codex");
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(PluginPolicy.Standalone), _audit);
+
+        host.Prepare("claude");
+        var catalog = host.Load(only: "claude");
+
+        catalog.Plugins.Select(p => (p.Id, p.State)).ShouldBe([("claude", PluginState.Loaded), ("codex", PluginState.Approved)]);
+        catalog.FindProvider("claude")!.Value.Provider.Spec.ProviderId.ShouldBe("claude");
+        _audit.Events.Select(e => (e.Type, e.Subject)).ShouldBe([("plugin.loaded", "claude")]);
+    }
+
+    [Fact]
+    public void Prepare_PolicyBlocksThePlugin_StillRefusedAndItsCodeNeverLoads()
+    {
+        // The entry assembly is garbage: had anything tried to load it, the plugin would be "failed", not "blocked".
+        var claude = AddBuiltIn("claude");
+        File.WriteAllText(Path.Combine(claude, "Scc.Plugins.Claude.dll"), "garbage: loading this would fail");
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(Policy("""{"security":{"provider_plugins":{"block":["claude"]}}}""")), _audit);
+
+        host.Prepare("claude");
+        var catalog = host.Load(only: "claude");
+
+        catalog.Find("claude")!.State.ShouldBe(PluginState.Blocked);
+        catalog.Find("claude")!.Provider.ShouldBeNull();
+        _audit.Events.ShouldContain(e => e.Type == "plugin.refused" && e.Subject == "claude");
+    }
+
+    [Fact]
+    public void Prepare_BrokenEntryAssembly_LoadReportsItFailedAsWithout()
+    {
+        string Reason(bool prepare)
+        {
+            var root = _env.Dir($"broken-{prepare}");
+            var claude = CopyPlugin("claude", Path.Combine(root, "claude"));
+            File.WriteAllText(Path.Combine(claude, "Scc.Plugins.Claude.dll"), "garbage: loading this would fail");
+            var host = new PluginHost(new PluginDirectories(root, _user), new FixedPolicy(PluginPolicy.Standalone), _audit);
+            if (prepare)
+            {
+                host.Prepare("claude");
+            }
+
+            var record = host.Load(only: "claude").Find("claude")!;
+            record.State.ShouldBe(PluginState.Failed);
+            return record.Reason!.Replace(root, "<root>", StringComparison.Ordinal);
+        }
+
+        Reason(prepare: true).ShouldBe(Reason(prepare: false));
+    }
+
+    [Fact]
+    public void Prepare_UnknownProvider_NothingChanges()
+    {
+        AddBuiltIn("claude");
+        var host = new PluginHost(new PluginDirectories(_builtIn, _user), new FixedPolicy(PluginPolicy.Standalone), _audit);
+
+        host.Prepare("nope");
+        var catalog = host.Load(only: "claude");
+
+        catalog.Find("claude")!.State.ShouldBe(PluginState.Loaded);
+        catalog.Find("nope").ShouldBeNull();
+    }
+
+    [Fact]
     public void LoadOnly_PolicyStillDecidesEveryPlugin_BlockedOnesRefusedAndAudited()
     {
         AddBuiltIn("claude");
