@@ -102,9 +102,15 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
             await StopAsync(old.Name, "replaced by a new session", cancellationToken).ConfigureAwait(false);
         }
 
-        await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
-        await runtime.RemoveContainerAsync(identity.FilesContainerName, cancellationToken).ConfigureAwait(false);
-        await runtime.RemoveVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false);
+        // What a crashed start may have left, each a no-op when absent: the network apart, the policy volume after
+        // the files container that mounts it.
+        await Task.WhenAll(runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken), RemoveFilesAndPolicyAsync()).ConfigureAwait(false);
+
+        async Task RemoveFilesAndPolicyAsync()
+        {
+            await runtime.RemoveContainerAsync(identity.FilesContainerName, cancellationToken).ConfigureAwait(false);
+            await runtime.RemoveVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
