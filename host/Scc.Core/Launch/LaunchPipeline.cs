@@ -41,13 +41,16 @@ internal sealed class LaunchPipeline(
         var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
 
         // Also meanwhile: the asked provider's plugin load context (no plugin code runs before the policy allows it),
-        // and the first use of reflection-based JSON, which the plugin loader needs.
+        // whose runtimeconfig reading is the first use of reflection-based JSON; without --provider, that use alone.
         if (request.Provider is { } asked)
         {
             plugins.Prepare(asked);
         }
+        else
+        {
+            JsonWarmUp.Start();
+        }
 
-        JsonWarmUp.Start();
         LaunchPlan plan;
         PluginRecord record;
         EngineFacts facts;

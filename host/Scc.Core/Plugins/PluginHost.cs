@@ -65,7 +65,13 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
     /// </summary>
     public PluginCatalog Load(string? only)
     {
-        JsonWarmUp.Start(); // the loader reads runtimeconfig files with reflection-based JSON: warm it meanwhile
+        // The loader reads runtimeconfig files with reflection-based JSON: warm that up meanwhile, unless a prepared
+        // loader (which read them already) is there.
+        if (_loaders.IsEmpty)
+        {
+            JsonWarmUp.Start();
+        }
+
         var policy = policySource.GetPolicy();
         var records = new List<PluginRecord>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
