@@ -224,8 +224,11 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public Task<NetworkInfo?> InspectNetworkAsync(string idOrName, CancellationToken cancellationToken) =>
         Run($"inspect-network {idOrName}", () => Networks.Values.FirstOrDefault(n => n.Name == idOrName || n.Id == idOrName));
 
+    /// <summary>When set, only networks it accepts are listed (a network being created elsewhere, not listed yet).</summary>
+    public Func<NetworkInfo, bool>? Listed { get; set; }
+
     public Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(LabelSelector labels, CancellationToken cancellationToken) =>
-        Run<IReadOnlyList<NetworkInfo>>("list-networks", () => Networks.Values.Where(n => labels.Matches(n.Labels)).ToList());
+        Run<IReadOnlyList<NetworkInfo>>("list-networks", () => Networks.Values.Where(n => labels.Matches(n.Labels) && (Listed?.Invoke(n) ?? true)).ToList());
 
     public async Task PutArchiveAsync(string idOrName, string containerDirectory, Stream tar, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace Scc.Core.Launch;
 /// the Squid proxy on it (alias <see cref="ProxyAlias"/>) and on the egress network, and the agent only on the
 /// internal network. Everything is labelled with the session and removed with it.
 /// </summary>
-internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit, UserConfigStore userConfig)
+internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit, UserConfigStore userConfig, TimeProvider? time = null)
 {
     public const string ProxyAlias = "scc-egress";
     public const string DefaultEgressNetwork = "bridge";
@@ -138,11 +138,16 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>
     public async Task<string> CreateNetworkAsync(NetworkSpec spec, IPNetwork pool, CancellationToken cancellationToken)
     {
+        // Subnets the engine refused in this call: another start may be creating a network there right now, which
+        // the listing does not show yet. They are tried again only when nothing else is free.
+        var refused = new List<IPNetwork>();
         for (var attempt = 1; ; attempt++)
         {
             var networks = await runtime.ListNetworksAsync(new LabelSelector(new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
             var used = SessionSubnetPool.ParseUsed(networks.SelectMany(n => n.Subnets)).ToList();
-            var subnet = SessionSubnetPool.Choose(pool, used, Random.Shared.Next(SessionSubnetPool.Capacity(pool)))
+            var start = Random.Shared.Next(SessionSubnetPool.Capacity(pool));
+            var subnet = SessionSubnetPool.Choose(pool, [.. used, .. refused], start)
+                ?? SessionSubnetPool.Choose(pool, used, start)
                 ?? throw SessionSubnetPool.Exhausted(pool);
             try
             {
@@ -151,7 +156,10 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
             }
             catch (ContainerRuntimeException e) when (e.Kind == RuntimeErrorKind.SubnetConflict && attempt < SubnetAttempts)
             {
-                // Taken meanwhile (or by a network the listing could not see); list again and pick another.
+                // Taken meanwhile: list again and pick another, after a moment (a refusal is quicker than the
+                // create that caused it, so without one all the attempts could pass before that create is listed).
+                refused.Add(subnet);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 40) * attempt), time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -36,6 +36,69 @@ public sealed class EgressTopologyTests : IDisposable
         _audit.Events.ShouldContain(e => e.Type == "egress.setup");
     }
 
+    /// <summary>
+    /// Other starts are creating networks on three of the pool's four slots, not listed yet: the engine refuses those
+    /// slots, and this start must find the fourth within its attempts instead of drawing the refused ones again (an
+    /// attempt picking at random fails all of them ~10% of the time; 40 rounds would show it).
+    /// </summary>
+    [Fact]
+    public async Task CreateNetwork_SlotsTakenByCreatesNotListedYet_TheFreeOneFoundEveryTime()
+    {
+        var pool = SessionSubnetPool.ParsePool("100.100.100.0/26");
+        for (var round = 0; round < 40; round++)
+        {
+            var runtime = new FakeContainerRuntime(ImageProvisioner.ProxyImage);
+            foreach (var (name, subnet) in new[] { ("a", "100.100.100.0/28"), ("b", "100.100.100.16/28"), ("c", "100.100.100.48/28") })
+            {
+                runtime.Networks[name] = new NetworkInfo(name, name, true, new Dictionary<string, string>(), []) { Subnets = [subnet] };
+            }
+
+            runtime.Listed = _ => false;
+            var topology = new EgressTopology(runtime, _audit, new UserConfigStore(_dir.Paths), new NoWaitTimeProvider());
+
+            (await topology.CreateNetworkAsync(new NetworkSpec($"mine{round}") { Internal = true }, pool, CancellationToken.None)).ShouldBe("100.100.100.32/28");
+        }
+    }
+
+    [Fact]
+    public async Task CreateNetwork_EverySlotTakenUnlisted_SubnetConflictAfterTheAttempts()
+    {
+        var pool = SessionSubnetPool.ParsePool("100.100.100.0/26");
+        foreach (var (name, subnet) in new[] { ("a", "100.100.100.0/28"), ("b", "100.100.100.16/28"), ("c", "100.100.100.32/28"), ("d", "100.100.100.48/28") })
+        {
+            _runtime.Networks[name] = new NetworkInfo(name, name, true, new Dictionary<string, string>(), []) { Subnets = [subnet] };
+        }
+
+        _runtime.Listed = n => n.Name == "bridge";
+        var topology = new EgressTopology(_runtime, _audit, new UserConfigStore(_dir.Paths), new NoWaitTimeProvider());
+
+        var e = await Should.ThrowAsync<ContainerRuntimeException>(() => topology.CreateNetworkAsync(new NetworkSpec("mine") { Internal = true }, pool, CancellationToken.None));
+
+        e.Kind.ShouldBe(RuntimeErrorKind.SubnetConflict);
+        _runtime.Networks.ShouldNotContainKey("mine");
+    }
+
+    /// <summary>Delays end at once (the backoff between attempts).</summary>
+    private sealed class NoWaitTimeProvider : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new Done();
+        }
+
+        private sealed class Done : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     [Fact]
     public async Task SetUp_ProxyExitsWhileStarting_ReadyFailsAndTearDownLeavesNothing()
     {
