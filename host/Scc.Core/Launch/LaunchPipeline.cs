@@ -183,15 +183,27 @@ internal sealed class LaunchPipeline(
         var proxy = runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken);
         var agentImage = checkImages ? images.AgentStatusAsync(spec, pluginFolder, cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
         var proxyImage = checkImages && needsProxy ? images.ProxyStatusAsync(cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
-        await Task.WhenAll(session, proxy, agentImage, proxyImage).ConfigureAwait(false);
-        return new EngineFacts(session.Result, proxy.Result, agentImage.Result, proxyImage.Result);
+
+        // What a start that crashed may have left under this identity's names.
+        var files = runtime.InspectContainerAsync(identity.FilesContainerName, cancellationToken);
+        var policy = runtime.InspectVolumeAsync(identity.PolicyVolumeName, cancellationToken);
+        var network = runtime.InspectNetworkAsync(identity.NetworkName, cancellationToken);
+        await Task.WhenAll(session, proxy, agentImage, proxyImage, files, policy, network).ConfigureAwait(false);
+        return new EngineFacts(session.Result, proxy.Result, agentImage.Result, proxyImage.Result)
+        {
+            Leftovers = files.Result is not null || policy.Result is not null || network.Result is not null,
+        };
     }
 
     /// <param name="Session">The session's container, if one exists (running or a crashed session's).</param>
     /// <param name="Proxy">The session's egress proxy, if one is left.</param>
     /// <param name="AgentImage">Whether the agent image is there and built from this scc's context (not asked for a dry run).</param>
     /// <param name="ProxyImage">The same for the egress proxy image, when the policy needs it.</param>
-    private sealed record EngineFacts(ContainerInfo? Session, ContainerInfo? Proxy, ImageStatus? AgentImage, ImageStatus? ProxyImage);
+    private sealed record EngineFacts(ContainerInfo? Session, ContainerInfo? Proxy, ImageStatus? AgentImage, ImageStatus? ProxyImage)
+    {
+        /// <summary>A files container, policy volume or network of this identity exists (a crashed start's).</summary>
+        public bool Leftovers { get; init; }
+    }
 
     private async Task<LaunchResult> ReattachAsync(ContainerInfo existing, LaunchRequest request, IAgentProvider provider, ILaunchUi ui, CancellationToken cancellationToken)
     {
@@ -482,7 +494,12 @@ internal sealed class LaunchPipeline(
 
         async Task ReplaceLeftoversAsync()
         {
-            await sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken).ConfigureAwait(false);
+            // Usually there is nothing to replace, and the lookups said so already.
+            if (facts.Session is not null || facts.Proxy is not null || facts.Leftovers)
+            {
+                await sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken).ConfigureAwait(false);
+            }
+
             await runtime.EnsureVolumeAsync(plan.Identity.PolicyVolumeName, plan.Identity.Labels(plan.SessionId, SessionLabels.PolicyRole), cancellationToken).ConfigureAwait(false);
         }
     }

@@ -90,6 +90,59 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
+    /// A start that crashed after making its files container, policy volume and network (names fixed by the
+    /// identity): the next start finds them, removes them and starts; the policy volume is the new session's (its
+    /// label and its policy), and stopping the session leaves none of them.
+    /// </summary>
+    [SkippableFact]
+    public async Task Start_CrashedStartLeftFilesContainerPolicyVolumeAndNetwork_ReplacedAndGoneAfterStop()
+    {
+        _engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await EnsureBaseImageAsync();
+        var ws = _env.Dir("ws-leftovers");
+        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
+        await using var scc = new InProcessScc(_env, _engine.Runtime);
+        _volume = _engine.Name("data");
+        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+        var old = identity.Labels("claude-crashed", SessionLabels.PolicyRole);
+        await _engine.Runtime.EnsureVolumeAsync(identity.PolicyVolumeName, old, CancellationToken.None);
+        await _engine.Runtime.CreateContainerAsync(new ContainerSpec(ImageProvisioner.BaseImage, identity.FilesContainerName)
+        {
+            Labels = identity.Labels("claude-crashed", "files"),
+            Mounts = [MountSpec.Volume(identity.PolicyVolumeName, "/scc-policy")],
+            Networks = [ContainerSpec.NoNetwork],
+            Command = ["true"],
+            Entrypoint = [],
+        }, CancellationToken.None);
+        await _engine.Runtime.CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = identity.Labels("claude-crashed", "network") }, CancellationToken.None);
+        try
+        {
+            var exit = await scc.RunAsync("start", ws, "--provider", Provider, "--detach", "--json");
+
+            exit.ShouldBe(0, scc.Err);
+            var session = System.Text.Json.Nodes.JsonNode.Parse(scc.Out)!["data"]!["session"]!.GetValue<string>();
+            (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None))!.Labels[SessionLabels.Session].ShouldBe(session);
+            (await _engine.Runtime.InspectNetworkAsync(identity.NetworkName, CancellationToken.None)).ShouldBeNull("an open start has no session network");
+            var policy = await _engine.Runtime.ExecAsync(identity.ContainerName, new ExecRequest(["cat", "/etc/scc/safety-policy.json"]), CancellationToken.None);
+            policy.ExitCode.ShouldBe(0, policy.StandardError);
+            System.Text.Json.Nodes.JsonNode.Parse(policy.StandardOutput)!["rules"]!.AsObject().Count.ShouldBeGreaterThan(0, policy.StandardOutput);
+
+            (await scc.RunAsync("stop", session)).ShouldBe(0, scc.Err);
+            (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
+            (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None)).ShouldBeNull();
+            (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), CancellationToken.None)).ShouldBeEmpty();
+        }
+        finally
+        {
+            await _engine.Runtime.RemoveContainerAsync(identity.ContainerName, CancellationToken.None);
+            await _engine.Runtime.RemoveContainerAsync(identity.FilesContainerName, CancellationToken.None);
+            await _engine.Runtime.RemoveNetworkAsync(identity.NetworkName, CancellationToken.None);
+            await _engine.Runtime.RemoveVolumeAsync(identity.PolicyVolumeName, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
     /// scc run as an unprivileged user (nobody, no groups) against the real socket (root:docker 0660): exit 5 and the
     /// message names the fix (the docker group, DOCKER_HOST, scc doctor), for `scc start` and `scc doctor`.
     /// </summary>
