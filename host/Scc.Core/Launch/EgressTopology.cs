@@ -87,7 +87,7 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
         }
         catch
         {
-            await TearDownAsync(identity, CancellationToken.None).ConfigureAwait(false);
+            await TearDownAsync(identity, CancellationToken.None, sessionId).ConfigureAwait(false);
             throw;
         }
 
@@ -116,7 +116,11 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
         }
     }
 
-    public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the proxy and the network of <paramref name="identity"/>; with <paramref name="sessionId"/>, only when
+    /// they carry that session's label (a failed start: objects of the same names may be another start's).
+    /// </summary>
+    public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken, string? sessionId = null)
     {
         if (_starting.TryRemove(identity.ProxyContainerName, out var pending))
         {
@@ -131,8 +135,17 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
             }
         }
 
-        await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
-        await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+        bool Ours(IReadOnlyDictionary<string, string> labels) => sessionId is null || (labels.TryGetValue(SessionLabels.Session, out var s) && s == sessionId);
+
+        if (sessionId is null || (await runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false) is { } proxy && Ours(proxy.Labels)))
+        {
+            await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (sessionId is null || (await runtime.InspectNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false) is { } network && Ours(network.Labels)))
+        {
+            await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates the network on a free /28 of the pool (<see cref="SessionSubnetPool"/>); returns its subnet.</summary>

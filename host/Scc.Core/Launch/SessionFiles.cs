@@ -65,6 +65,18 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
             files.Add(new ContainerFile($"{DataRoot}/{settings}", plan.Settings.Content, uid, gid, Private));
         }
 
+        // The policy volume is made idempotently: if another start of this workspace made it a moment ago (the two
+        // raced past the lookups), it is that session's, and this start must not write its policy there.
+        if (await runtime.InspectVolumeAsync(plan.Identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false) is { } policy
+            && (!policy.Labels.TryGetValue(SessionLabels.Session, out var owner) || owner != plan.SessionId))
+        {
+            throw new ContainerRuntimeException(
+                RuntimeErrorKind.NameConflict,
+                $"Another start of {plan.Provider.DisplayName} in {plan.Workspace} is under way (session {owner ?? "unknown"}).",
+                "Wait for it, then `scc start --resume` attaches to it, or `scc start --fresh` replaces it.",
+                ExitCodes.Tool);
+        }
+
         var name = plan.Identity.FilesContainerName;
         await Wrap(plan, () => ScratchContainer.UseAsync(
             runtime,

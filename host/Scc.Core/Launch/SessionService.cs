@@ -114,6 +114,33 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
     }
 
     /// <summary>
+    /// The agent's and the files container of a failed start, each removed only when its session label is
+    /// <paramref name="sessionId"/>: when two starts of one workspace raced, the same names are the other's.
+    /// </summary>
+    public async Task RemoveSessionObjectsAsync(SessionIdentity identity, string sessionId, CancellationToken cancellationToken)
+    {
+        foreach (var name in new[] { identity.ContainerName, identity.FilesContainerName })
+        {
+            if (await runtime.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false) is { } c && IsSessions(c.Labels, sessionId))
+            {
+                await runtime.RemoveContainerAsync(c.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The policy volume of a failed start, when it is that session's (after the containers that mount it).</summary>
+    public async Task RemovePolicyVolumeIfSessionsAsync(SessionIdentity identity, string sessionId, CancellationToken cancellationToken)
+    {
+        if (await runtime.InspectVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false) is { } v && IsSessions(v.Labels, sessionId))
+        {
+            await runtime.RemoveVolumeAsync(v.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsSessions(IReadOnlyDictionary<string, string> labels, string sessionId) =>
+        labels.TryGetValue(SessionLabels.Session, out var s) && s == sessionId;
+
+    /// <summary>
     /// The provider data volume outlives sessions (it keeps the sign-in), so a failed or cancelled start leaves it,
     /// unless that start created it (its <see cref="SessionLabels.CreatedBy"/> label names the session): then it is
     /// removed. A volume another session mounted meanwhile stays (the engine refuses to remove it).

@@ -33,6 +33,9 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
     /// <summary>Runs after the real call succeeded; may cancel and throw, as if the answer came too late.</summary>
     public Func<EngineCall, Task>? After { get; set; }
 
+    /// <summary>Inspections it accepts answer "not there" (what a start saw before another start made the object).</summary>
+    public Func<EngineCall, bool>? Hide { get; set; }
+
     /// <summary>Changes a container spec before it is created.</summary>
     public Func<ContainerSpec, ContainerSpec>? RewriteContainer { get; set; }
 
@@ -69,6 +72,8 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
             Before = hook;
         }
     }
+
+    private bool Hidden(string member, string subject) => Hide?.Invoke(new EngineCall(member, subject)) == true;
 
     private string Volume(string name) => VolumeAliases.TryGetValue(name, out var alias) ? alias : name;
 
@@ -139,7 +144,7 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
         Run(nameof(RemoveContainerAsync), idOrName, () => inner.RemoveContainerAsync(idOrName, cancellationToken));
 
     public Task<ContainerInfo?> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) =>
-        Run(nameof(InspectContainerAsync), idOrName, () => inner.InspectContainerAsync(idOrName, cancellationToken));
+        Run(nameof(InspectContainerAsync), idOrName, () => Hidden(nameof(InspectContainerAsync), idOrName) ? Task.FromResult<ContainerInfo?>(null) : inner.InspectContainerAsync(idOrName, cancellationToken));
 
     public Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(LabelSelector labels, CancellationToken cancellationToken) =>
         Run(nameof(ListContainersAsync), null, () => inner.ListContainersAsync(labels, cancellationToken));
@@ -157,7 +162,7 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
         Run(nameof(EnsureVolumeAsync), name, () => inner.EnsureVolumeAsync(Volume(name), labels, cancellationToken));
 
     public Task<VolumeInfo?> InspectVolumeAsync(string name, CancellationToken cancellationToken) =>
-        Run(nameof(InspectVolumeAsync), name, () => inner.InspectVolumeAsync(Volume(name), cancellationToken));
+        Run(nameof(InspectVolumeAsync), name, () => Hidden(nameof(InspectVolumeAsync), name) ? Task.FromResult<VolumeInfo?>(null) : inner.InspectVolumeAsync(Volume(name), cancellationToken));
 
     public Task RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
         Run(nameof(RemoveVolumeAsync), name, () => inner.RemoveVolumeAsync(Volume(name), cancellationToken));
@@ -178,7 +183,7 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
         Run(nameof(RemoveNetworkAsync), idOrName, () => inner.RemoveNetworkAsync(idOrName, cancellationToken));
 
     public Task<NetworkInfo?> InspectNetworkAsync(string idOrName, CancellationToken cancellationToken) =>
-        Run(nameof(InspectNetworkAsync), idOrName, () => inner.InspectNetworkAsync(idOrName, cancellationToken));
+        Run(nameof(InspectNetworkAsync), idOrName, () => Hidden(nameof(InspectNetworkAsync), idOrName) ? Task.FromResult<NetworkInfo?>(null) : inner.InspectNetworkAsync(idOrName, cancellationToken));
 
     public Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(LabelSelector labels, CancellationToken cancellationToken) =>
         Run(nameof(ListNetworksAsync), null, () => inner.ListNetworksAsync(labels, cancellationToken));

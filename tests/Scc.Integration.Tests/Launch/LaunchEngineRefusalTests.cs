@@ -143,6 +143,69 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
+    /// Two starts of one workspace race: the second passed its engine lookups before the first made anything, so it
+    /// goes on and runs into the first's objects of the same names. It fails with a clear error and removes only
+    /// what is its own: the first session keeps running with its container, its policy volume and its policy.
+    /// </summary>
+    [SkippableFact]
+    public async Task Start_RacedByAnotherStartOfTheWorkspace_FailsAndLeavesTheOtherSessionAlone()
+    {
+        _engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await EnsureBaseImageAsync();
+        var ws = _env.Dir("ws-race");
+        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
+        _volume = _engine.Name("data");
+        await using var first = new InProcessScc(_env, _engine.Runtime);
+        first.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+        (await first.RunAsync("start", ws, "--provider", Provider, "--detach", "--json")).ShouldBe(0, first.Err);
+        var session = System.Text.Json.Nodes.JsonNode.Parse(first.Out)!["data"]!["session"]!.GetValue<string>();
+        try
+        {
+            var before = await _engine.Runtime.ExecAsync(identity.ContainerName, new ExecRequest(["cat", "/etc/scc/safety-policy.json"]), CancellationToken.None);
+            await using var second = new InProcessScc(_env, _engine.Runtime);
+            second.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+
+            // The lookups (before the policy volume is made) see nothing of the first session.
+            var lookups = true;
+            second.Runtime.Before = c =>
+            {
+                if (c.Member == nameof(IContainerRuntime.EnsureVolumeAsync))
+                {
+                    lookups = false;
+                }
+
+                return Task.CompletedTask;
+            };
+            second.Runtime.Hide = _ => lookups;
+
+            var exit = await second.RunAsync("start", ws, "--provider", Provider, "--detach");
+
+            exit.ShouldBe(4, second.Err);
+            var err = second.Err.ReplaceLineEndings(" ");
+            // Whichever the engine refuses first: the agent's container name, or the policy volume of the other start.
+            (err.Contains($"A container named {identity.ContainerName} already exists", StringComparison.Ordinal)
+                || err.Contains($"(session {session})", StringComparison.Ordinal)).ShouldBeTrue(err);
+            var agent = await _engine.Runtime.InspectContainerAsync(identity.ContainerName, CancellationToken.None);
+            agent.ShouldNotBeNull("the first session's container must survive the second start's failure");
+            agent.Running.ShouldBeTrue();
+            agent.Label(SessionLabels.Session).ShouldBe(session);
+            (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None))!.Labels[SessionLabels.Session].ShouldBe(session);
+            var after = await _engine.Runtime.ExecAsync(identity.ContainerName, new ExecRequest(["cat", "/etc/scc/safety-policy.json"]), CancellationToken.None);
+            after.ExitCode.ShouldBe(0, after.StandardError);
+            after.StandardOutput.ShouldBe(before.StandardOutput);
+            (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
+        }
+        finally
+        {
+            (await first.RunAsync("stop", session)).ShouldBe(0, first.Err);
+        }
+
+        (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), CancellationToken.None)).ShouldBeEmpty();
+        (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None)).ShouldBeNull();
+    }
+
+    /// <summary>
     /// scc run as an unprivileged user (nobody, no groups) against the real socket (root:docker 0660): exit 5 and the
     /// message names the fix (the docker group, DOCKER_HOST, scc doctor), for `scc start` and `scc doctor`.
     /// </summary>
