@@ -58,38 +58,33 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
             throw new ConfigException($"The egress network \"{outside}\" (runtime.egress_network) does not exist.", "Create it, or remove runtime.egress_network from the user config to use the default bridge.");
         }
 
-        try
-        {
-            await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels, Options = InternalNetworkOptions }, pool, cancellationToken).ConfigureAwait(false);
-            // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
-            // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
-            var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;
-            var proxy = new ContainerSpec(ImageProvisioner.ProxyImage, identity.ProxyContainerName)
-            {
-                Labels = new Dictionary<string, string>(identity.Labels(sessionId, "proxy")),
-                Networks = [identity.NetworkName],
-                NetworkAliases = [ProxyAlias],
-                CapDrop = ["ALL"],
-                SecurityOptions = ["no-new-privileges:true"],
-                PidsLimit = 256,
-                MemoryBytes = 512L * 1024 * 1024,
+        // A failed create made nothing of this session's (one cancelled in flight is reaped by the adapter); the
+        // caller removes what the session made, by its label.
+        await CreateNetworkAsync(new NetworkSpec(identity.NetworkName) { Internal = true, Labels = labels, Options = InternalNetworkOptions }, pool, cancellationToken).ConfigureAwait(false);
 
-                // The image prepares its state, spool and log folders for the squid user; only /tmp is a tmpfs.
-                Mounts = [MountSpec.Tmpfs("/tmp")],
-                Environment = inline
-                    ? new Dictionary<string, string> { ["SCC_EGRESS_CONFIG_TEXT"] = squidConfig, ["SCC_EGRESS_CONFIG"] = InlineConfigPath }
-                    : new Dictionary<string, string>(),
-                Entrypoint = inline ? ["sh", "-c", $"printf '%s' \"$SCC_EGRESS_CONFIG_TEXT\" > {InlineConfigPath} && unset SCC_EGRESS_CONFIG_TEXT && exec {Entrypoint}"] : null,
-            };
-            var ready = ReadyAsync(proxy, inline);
-            _starting[proxy.Name] = ready;
-            return ready;
-        }
-        catch
+        // A config that fits in the environment is handed over there and written to /tmp by the entrypoint: one
+        // engine round trip (an archive upload) less on every enforced start. Larger ones are uploaded.
+        var inline = Encoding.UTF8.GetByteCount(squidConfig) <= MaxInlineConfigBytes;
+        var proxy = new ContainerSpec(ImageProvisioner.ProxyImage, identity.ProxyContainerName)
         {
-            await TearDownAsync(identity, CancellationToken.None, sessionId).ConfigureAwait(false);
-            throw;
-        }
+            Labels = new Dictionary<string, string>(identity.Labels(sessionId, "proxy")),
+            Networks = [identity.NetworkName],
+            NetworkAliases = [ProxyAlias],
+            CapDrop = ["ALL"],
+            SecurityOptions = ["no-new-privileges:true"],
+            PidsLimit = 256,
+            MemoryBytes = 512L * 1024 * 1024,
+
+            // The image prepares its state, spool and log folders for the squid user; only /tmp is a tmpfs.
+            Mounts = [MountSpec.Tmpfs("/tmp")],
+            Environment = inline
+                ? new Dictionary<string, string> { ["SCC_EGRESS_CONFIG_TEXT"] = squidConfig, ["SCC_EGRESS_CONFIG"] = InlineConfigPath }
+                : new Dictionary<string, string>(),
+            Entrypoint = inline ? ["sh", "-c", $"printf '%s' \"$SCC_EGRESS_CONFIG_TEXT\" > {InlineConfigPath} && unset SCC_EGRESS_CONFIG_TEXT && exec {Entrypoint}"] : null,
+        };
+        var ready = ReadyAsync(proxy, inline);
+        _starting[proxy.Name] = ready;
+        return ready;
 
         // Everything after the network: the agent's container needs only the network, so the caller creates,
         // prepares and starts it meanwhile; a failure here surfaces where the caller awaits the task.
@@ -117,34 +112,21 @@ internal sealed class EgressTopology(IContainerRuntime runtime, IAuditLog audit,
     }
 
     /// <summary>
-    /// Removes the proxy and the network of <paramref name="identity"/>; with <paramref name="sessionId"/>, only when
-    /// they carry that session's label (a failed start: objects of the same names may be another start's).
+    /// Waits (up to 10 s) for a proxy start of <paramref name="identity"/> still in flight: removing a container the
+    /// engine is starting races. Its failure is not reported here (the launch failed already, or reports it itself).
     /// </summary>
-    public async Task TearDownAsync(SessionIdentity identity, CancellationToken cancellationToken, string? sessionId = null)
+    public async Task WaitForProxyStartAsync(SessionIdentity identity)
     {
         if (_starting.TryRemove(identity.ProxyContainerName, out var pending))
         {
-            // Let an in-flight start finish (or fail) first: removing a container the engine is starting races.
             try
             {
                 await pending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception)
             {
-                // Its failure is the caller's to report (or moot: the launch failed already).
+                // The caller's to report, or moot.
             }
-        }
-
-        bool Ours(IReadOnlyDictionary<string, string> labels) => sessionId is null || (labels.TryGetValue(SessionLabels.Session, out var s) && s == sessionId);
-
-        if (sessionId is null || (await runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false) is { } proxy && Ours(proxy.Labels)))
-        {
-            await runtime.RemoveContainerAsync(identity.ProxyContainerName, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (sessionId is null || (await runtime.InspectNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false) is { } network && Ours(network.Labels)))
-        {
-            await runtime.RemoveNetworkAsync(identity.NetworkName, cancellationToken).ConfigureAwait(false);
         }
     }
 

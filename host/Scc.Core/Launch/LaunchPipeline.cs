@@ -480,9 +480,8 @@ internal sealed class LaunchPipeline(
             // Only this start's (by their session label): another start of the same workspace that raced this one
             // owns the objects of the same names, and its session must survive this failure.
             await Task.WhenAny(volumes).ConfigureAwait(false); // its volumes go only once it is done with them
-            await sessions.RemoveSessionObjectsAsync(plan.Identity, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
-            await egress.TearDownAsync(plan.Identity, CancellationToken.None, plan.SessionId).ConfigureAwait(false);
-            await sessions.RemovePolicyVolumeIfSessionsAsync(plan.Identity, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
+            await egress.WaitForProxyStartAsync(plan.Identity).ConfigureAwait(false);
+            await sessions.RemoveSessionAsync(plan.SessionId, CancellationToken.None).ConfigureAwait(false);
             await sessions.RemoveVolumeIfCreatedByAsync(plan.Provider.DataVolumeName, plan.SessionId, CancellationToken.None).ConfigureAwait(false);
             TryAudit(AuditEvent.Warning("launch.failed", plan.SessionId, new JsonObject { ["session"] = plan.SessionId, ["reason"] = ex.Message }));
             if (ex is SccException or OperationCanceledException)

@@ -91,7 +91,8 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
         }));
         audit.Append(events);
         await runtime.StopContainerAsync(info.Name, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-        await RemoveSessionResourcesAsync(session, info.Name, cancellationToken).ConfigureAwait(false);
+        await runtime.RemoveContainerAsync(info.Name, cancellationToken).ConfigureAwait(false);
+        await RemoveSessionAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes what a session left (its containers, as the caller found them, and its network).</summary>
@@ -112,33 +113,6 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
             await runtime.RemoveVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// The agent's and the files container of a failed start, each removed only when its session label is
-    /// <paramref name="sessionId"/>: when two starts of one workspace raced, the same names are the other's.
-    /// </summary>
-    public async Task RemoveSessionObjectsAsync(SessionIdentity identity, string sessionId, CancellationToken cancellationToken)
-    {
-        foreach (var name in new[] { identity.ContainerName, identity.FilesContainerName })
-        {
-            if (await runtime.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false) is { } c && IsSessions(c.Labels, sessionId))
-            {
-                await runtime.RemoveContainerAsync(c.Id, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>The policy volume of a failed start, when it is that session's (after the containers that mount it).</summary>
-    public async Task RemovePolicyVolumeIfSessionsAsync(SessionIdentity identity, string sessionId, CancellationToken cancellationToken)
-    {
-        if (await runtime.InspectVolumeAsync(identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false) is { } v && IsSessions(v.Labels, sessionId))
-        {
-            await runtime.RemoveVolumeAsync(v.Name, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static bool IsSessions(IReadOnlyDictionary<string, string> labels, string sessionId) =>
-        labels.TryGetValue(SessionLabels.Session, out var s) && s == sessionId;
 
     /// <summary>
     /// The provider data volume outlives sessions (it keeps the sign-in), so a failed or cancelled start leaves it,
@@ -220,9 +194,14 @@ internal sealed class SessionService(IContainerRuntime runtime, IAuditLog audit,
         return new PruneResult([.. containers.Select(c => c.Name)], [.. networks.Select(n => n.Name)]) { Volumes = [.. volumes.Select(v => v.Name)] };
     }
 
-    private async Task RemoveSessionResourcesAsync(string session, string container, CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything labelled with <paramref name="session"/>: its containers (agent, files, proxy), then its networks,
+    /// then its volumes (after the containers that mount them). What a stop removes, and what a failed start made:
+    /// by label, not by name, so a start that raced another one of the same workspace (same names) removes only its
+    /// own objects.
+    /// </summary>
+    public async Task RemoveSessionAsync(string session, CancellationToken cancellationToken)
     {
-        await runtime.RemoveContainerAsync(container, cancellationToken).ConfigureAwait(false);
         foreach (var c in await runtime.ListContainersAsync(SessionLabels.ForSession(session), cancellationToken).ConfigureAwait(false))
         {
             await runtime.RemoveContainerAsync(c.Name, cancellationToken).ConfigureAwait(false);

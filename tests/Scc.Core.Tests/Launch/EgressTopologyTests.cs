@@ -78,6 +78,13 @@ public sealed class EgressTopologyTests : IDisposable
         _runtime.Networks.ShouldNotContainKey("mine");
     }
 
+    /// <summary>What a failed start does with the proxy: waits for its start in flight, then removes the session by label.</summary>
+    private async Task TearDownAsync(EgressTopology topology)
+    {
+        await topology.WaitForProxyStartAsync(_identity);
+        await new SessionService(_runtime, _audit, TimeProvider.System).RemoveSessionAsync("s1", CancellationToken.None);
+    }
+
     /// <summary>Delays end at once (the backoff between attempts).</summary>
     private sealed class NoWaitTimeProvider : TimeProvider
     {
@@ -112,7 +119,7 @@ public sealed class EgressTopologyTests : IDisposable
 
         var ready = await topology.SetUpAsync(_identity, "s1", "# conf", null, CancellationToken.None);
         var e = await Should.ThrowAsync<ToolException>(() => ready);
-        await topology.TearDownAsync(_identity, CancellationToken.None);
+        await TearDownAsync(topology);
 
         e.Message.ShouldContain("stopped while starting");
         e.Action!.ShouldContain("agent was not started");
@@ -127,7 +134,7 @@ public sealed class EgressTopologyTests : IDisposable
         var topology = new EgressTopology(_runtime, _audit, new UserConfigStore(_dir.Paths));
 
         var ready = await topology.SetUpAsync(_identity, "s1", "# conf", null, CancellationToken.None);
-        await topology.TearDownAsync(_identity, CancellationToken.None);
+        await TearDownAsync(topology);
 
         ready.IsCompleted.ShouldBeTrue();
         _runtime.Containers.ShouldNotContainKey(_identity.ProxyContainerName);
