@@ -45,7 +45,7 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var ws = _env.Dir("ws-broken");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
         await using var scc = new InProcessScc(_env, _engine.Runtime);
@@ -99,7 +99,7 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var ws = _env.Dir("ws-leftovers");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
         await using var scc = new InProcessScc(_env, _engine.Runtime);
@@ -152,7 +152,7 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var ws = _env.Dir("ws-race");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
         _volume = _engine.Name("data");
@@ -241,15 +241,5 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
         }
 
         (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(WorkspacePaths.Canonicalize(ws, ws)), CancellationToken.None)).ShouldBeEmpty();
-    }
-
-    /// <summary>The broken image derives from scc-base; on a fresh machine it is built like a first start would.</summary>
-    private async Task EnsureBaseImageAsync()
-    {
-        if (!await _engine.Runtime.ImageExistsAsync(ImageProvisioner.BaseImage, CancellationToken.None))
-        {
-            var build = await SccProcess.RunAsync(_env, "images", "build", "--provider", Provider);
-            build.ExitCode.ShouldBe(0, build.ToString());
-        }
     }
 }

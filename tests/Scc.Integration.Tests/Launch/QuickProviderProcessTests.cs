@@ -126,7 +126,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var image = $"scc-test-slow:{_engine.RunId}";
         var marker = $"scc-test-slow-step-{_engine.RunId}";
         _volume = _engine.Name("quick-data");
@@ -204,7 +204,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
     {
         _engine.RequireEngine();
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var image = $"scc-test-quick-stale:{_engine.RunId}";
         _volume = _engine.Name("quick-data");
         var plugin = InstallQuickPlugin();
@@ -260,7 +260,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
     private async Task<(SessionIdentity Identity, Process Script)> StartAttachedInTerminalAsync(string workspace)
     {
         LaunchCancellationTests.WriteUserConfig(_env);
-        await EnsureBaseImageAsync();
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var image = $"scc-test-quick:{_engine.RunId}";
         var context = _env.Dir("quick-image");
         File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {ImageProvisioner.BaseImage}\n");
@@ -312,14 +312,5 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         var folder = Path.Combine(_env.Paths.UserPluginDir, "quick");
         FileTree.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "quick"), folder);
         return folder;
-    }
-
-    private async Task EnsureBaseImageAsync()
-    {
-        if (!await _engine.Runtime.ImageExistsAsync(ImageProvisioner.BaseImage, CancellationToken.None))
-        {
-            var build = await SccProcess.RunAsync(_env, "images", "build", "--provider", "claude");
-            build.ExitCode.ShouldBe(0, build.ToString());
-        }
     }
 }

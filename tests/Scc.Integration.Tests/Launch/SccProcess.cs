@@ -16,6 +16,16 @@ internal static class SccProcess
 
     public static Task<ProcessResult> RunAsync(TestEnvironment env, params string[] args) => RunAsync(env, null, TimeSpan.FromMinutes(20), args);
 
+    /// <summary>Builds the base image (with the claude image) through the built scc when the engine lacks it.</summary>
+    public static async Task EnsureBaseImageAsync(TestEnvironment env, Scc.Core.Runtime.IImageStore images)
+    {
+        if (!await images.ImageExistsAsync(Scc.Core.Launch.ImageProvisioner.BaseImage, CancellationToken.None))
+        {
+            var build = await RunAsync(env, "images", "build", "--provider", "claude");
+            build.ExitCode.ShouldBe(0, build.ToString());
+        }
+    }
+
     public static Task<ProcessResult> RunAsync(TestEnvironment env, IReadOnlyDictionary<string, string>? extraEnv, TimeSpan timeout, params string[] args) =>
         RunAsync(StartInfo(env, extraEnv, args), timeout);
 
