@@ -449,7 +449,7 @@ internal sealed class LaunchPipeline(
 
             // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
             var proxyReady = plan.Egress is { } egressPlan
-                ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, userConfig.Load().Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
+                ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, plan.Governance.User.Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
                 : Task.CompletedTask;
 
             // The policy and the settings go into their volumes while the engine creates and starts the container.
