@@ -13,7 +13,8 @@ namespace Scc.Bench;
 /// io.scc.bench=&lt;run&gt; and removed in GlobalCleanup. Traffic stays on a Docker network of this machine.
 /// Run: dotnet run -c Release --project bench/Scc.Bench -- --filter '*EgressProxyThroughput*'
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 7, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 15, invocationCount: 1)]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class EgressProxyThroughputBenchmarks

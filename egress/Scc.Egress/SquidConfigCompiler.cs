@@ -105,7 +105,7 @@ public static class SquidConfigCompiler
     private static void WriteHeader(StringBuilder sb, EgressPolicy policy)
     {
         sb.Append("# squid.conf compiled by scc from the effective egress policy; do not edit (docs/egress.md).\n");
-        sb.Append("# Requires Squid 5 built with OpenSSL (Debian package squid-openssl).\n#\n");
+        sb.Append("# Requires Squid 5 built with OpenSSL, as in the scc-egress-proxy image.\n#\n");
         sb.Append(CultureInfo.InvariantCulture, $"# Allowed destinations ({policy.Destinations.Count}):\n");
         if (policy.Destinations.Count == 0)
         {
@@ -142,7 +142,8 @@ public static class SquidConfigCompiler
         Line(sb, "forwarded_for delete");
         Line(sb, "httpd_suppress_version_string on");
         Line(sb, "shutdown_lifetime 1 seconds");
-        Line(sb, "pinger_enable off");
+        // No pinger_enable line: the image's Squid is built without ICMP (images/scc-egress-proxy/Dockerfile), where
+        // the directive is an error.
     }
 
     private static void WriteGroupAcls(StringBuilder sb, PortGroup group, List<string> nameAcls, List<string> ipAcls)

@@ -150,7 +150,7 @@ internal static class DockerCli
         }
 
         var context = Path.Combine(RepositoryRoot(), "images", "scc-egress-proxy");
-        var build = await RunAsync(["build", "-t", Image, "--build-arg", "BASE_IMAGE=" + BaseImage, context], TimeSpan.FromMinutes(10));
+        var build = await RunAsync(["build", "-t", Image, "--build-arg", "BASE_IMAGE=" + BaseImage, context], TimeSpan.FromMinutes(30));
         return build.ExitCode == 0 ? null : "building images/scc-egress-proxy failed:\n" + build.Output;
     }
 }

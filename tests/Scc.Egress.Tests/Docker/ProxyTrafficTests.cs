@@ -210,6 +210,56 @@ public sealed class ProxyTrafficTests
         }
     }
 
+    [SkippableFact]
+    public async Task Proxy_PlainHttpBody_RelayedToTheClientInLargeWrites()
+    {
+        // The image's Squid is rebuilt with a 64 KB client buffer (images/scc-egress-proxy/Dockerfile): Debian's binary
+        // writes a response body to the client 4 KB at a time, which holds plain HTTP to a fraction of a direct
+        // download. Squid's write() count over an 8 MB download tells the two apart: ≥ 2,048 with 4 KB pieces.
+        await DockerCli.RequireProxyImageAsync();
+        var run = "egress-" + Guid.NewGuid().ToString("N")[..10];
+        var label = $"{DockerCli.TestLabel}={run}";
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
+        try
+        {
+            var outside = $"scc-it-{run}-out";
+            var inside = $"scc-it-{run}-in";
+            (await Docker("network", "create", "--label", label, outside)).ExitCode.ShouldBe(0);
+            (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
+            var subnet = (await Docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", outside)).Stdout.Trim();
+            const int Size = 8 << 20;
+            await StartAsync(run, "big", outside, ["--user", "0"], "perl", "-e", "@ARGV = (\"x\" x " + Size + ", 80); " + HttpServer);
+
+            var configPath = Path.Combine(work.FullName, "squid.conf");
+            await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["big"])], null, [subnet])).Policy));
+            var proxy = await StartAsync(run, "proxy", inside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
+            (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
+            var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
+            await WaitForProxyAsync(client, proxy);
+
+            var before = await SquidWritesAsync(proxy);
+            var result = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://big/", "big");
+            var writes = await SquidWritesAsync(proxy) - before;
+
+            result.Stdout.ShouldStartWith("HTTP/1.1 200", customMessage: result.Stderr);
+            result.Stdout.Length.ShouldBeGreaterThan(Size);
+            writes.ShouldBeLessThan(Size / 8192, $"Squid made {writes} write() calls for an {Size >> 20} MB body");
+        }
+        finally
+        {
+            await DockerCli.RemoveLabelledAsync(run);
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Squid's write() calls so far: it is the proxy container's PID 1 (the entrypoint execs it).</summary>
+    private static async Task<long> SquidWritesAsync(string proxy)
+    {
+        var io = await ExecAsync(proxy, "cat", "/proc/1/io");
+        io.ExitCode.ShouldBe(0, io.Output);
+        return long.Parse(io.Stdout.Split('\n').Single(l => l.StartsWith("syscw:", StringComparison.Ordinal))["syscw:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static Task<CliResult> Docker(params string[] args) => DockerCli.RunAsync(args, TimeSpan.FromSeconds(60));
 
     private static async Task<string> StartAsync(string run, string role, string network, string[] options, params string[] command)
