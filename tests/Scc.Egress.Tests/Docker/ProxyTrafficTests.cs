@@ -39,11 +39,7 @@ public sealed class ProxyTrafficTests
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
         try
         {
-            var outside = $"scc-it-{run}-out";
-            var inside = $"scc-it-{run}-in";
-            (await Docker("network", "create", "--label", label, outside)).ExitCode.ShouldBe(0);
-            (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
-            var subnet = (await Docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", outside)).Stdout.Trim();
+            var (outside, inside, subnet) = await CreateNetworksAsync(run);
 
             await StartAsync(run, "allowed", outside, ["--user", "0"], "perl", "-e", HttpServer, "allowed-ok");
             await StartAsync(run, "denied", outside, ["--user", "0"], "perl", "-e", HttpServer, "denied-ok");
@@ -66,15 +62,12 @@ public sealed class ProxyTrafficTests
             }
 
             // Run exactly as docs/egress.md tells the runtime to: read-only, no capabilities, tmpfs for state.
-            var proxy = await StartAsync(run, "proxy", inside,
+            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside,
             [
                 "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                 "--tmpfs", $"{EgressProxyContract.StateDirectory}:uid=13,gid=13,mode=0700", "--tmpfs", "/var/spool/squid:uid=13,gid=13", "--tmpfs", "/tmp",
                 "-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro", "-v", $"{logs.FullName}:{EgressProxyContract.LogDirectory}",
             ]);
-            (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
-            var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
-            await WaitForProxyAsync(client, proxy);
 
             var allowedIp = (await Docker("inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{outside}\").IPAddress}}}}", $"scc-it-{run}-allowed")).Stdout.Trim();
 
@@ -181,23 +174,16 @@ public sealed class ProxyTrafficTests
     {
         await DockerCli.RequireProxyImageAsync();
         var run = "egress-" + Guid.NewGuid().ToString("N")[..10];
-        var label = $"{DockerCli.TestLabel}={run}";
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
         try
         {
-            var outside = $"scc-it-{run}-out";
-            var inside = $"scc-it-{run}-in";
-            (await Docker("network", "create", "--label", label, outside)).ExitCode.ShouldBe(0);
-            (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
+            var (outside, inside, _) = await CreateNetworksAsync(run);
             await StartAsync(run, "allowed", outside, ["--user", "0"], "perl", "-e", HttpServer, "allowed-ok");
 
             // "allowed" is on the list, but resolves into a Docker (private) subnet the org did not open.
             var configPath = Path.Combine(work.FullName, "squid.conf");
             await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["allowed"])])).Policy));
-            var proxy = await StartAsync(run, "proxy", inside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
-            (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
-            var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
-            await WaitForProxyAsync(client, proxy);
+            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
 
             var result = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://allowed/", "allowed");
             result.Stdout.ShouldStartWith("HTTP/1.1 403", customMessage: result.Output);
@@ -218,24 +204,16 @@ public sealed class ProxyTrafficTests
         // download. Squid's write() count over an 8 MB download tells the two apart: ≥ 2,048 with 4 KB pieces.
         await DockerCli.RequireProxyImageAsync();
         var run = "egress-" + Guid.NewGuid().ToString("N")[..10];
-        var label = $"{DockerCli.TestLabel}={run}";
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
         try
         {
-            var outside = $"scc-it-{run}-out";
-            var inside = $"scc-it-{run}-in";
-            (await Docker("network", "create", "--label", label, outside)).ExitCode.ShouldBe(0);
-            (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
-            var subnet = (await Docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", outside)).Stdout.Trim();
+            var (outside, inside, subnet) = await CreateNetworksAsync(run);
             const int Size = 8 << 20;
             await StartAsync(run, "big", outside, ["--user", "0"], "perl", "-e", "@ARGV = (\"x\" x " + Size + ", 80); " + HttpServer);
 
             var configPath = Path.Combine(work.FullName, "squid.conf");
             await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["big"])], null, [subnet])).Policy));
-            var proxy = await StartAsync(run, "proxy", inside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
-            (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
-            var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
-            await WaitForProxyAsync(client, proxy);
+            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
 
             var before = await SquidWritesAsync(proxy);
             var result = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://big/", "big");
@@ -261,6 +239,28 @@ public sealed class ProxyTrafficTests
     }
 
     private static Task<CliResult> Docker(params string[] args) => DockerCli.RunAsync(args, TimeSpan.FromSeconds(60));
+
+    /// <summary>The "outside" network (the servers) and the internal one (proxy and client), labelled with the run.</summary>
+    private static async Task<(string Outside, string Inside, string OutsideSubnet)> CreateNetworksAsync(string run)
+    {
+        var label = $"{DockerCli.TestLabel}={run}";
+        var outside = $"scc-it-{run}-out";
+        var inside = $"scc-it-{run}-in";
+        (await Docker("network", "create", "--label", label, outside)).ExitCode.ShouldBe(0);
+        (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
+        var subnet = (await Docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", outside)).Stdout.Trim();
+        return (outside, inside, subnet);
+    }
+
+    /// <summary>The proxy on both networks and a client beside it on the internal one, once the proxy listens.</summary>
+    private static async Task<(string Proxy, string Client)> StartProxyAndClientAsync(string run, string inside, string outside, string[] proxyOptions)
+    {
+        var proxy = await StartAsync(run, "proxy", inside, proxyOptions);
+        (await Docker("network", "connect", outside, proxy)).ExitCode.ShouldBe(0);
+        var client = await StartAsync(run, "client", inside, [], "sleep", "infinity");
+        await WaitForProxyAsync(client, proxy);
+        return (proxy, client);
+    }
 
     private static async Task<string> StartAsync(string run, string role, string network, string[] options, params string[] command)
     {
