@@ -35,6 +35,28 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     public void Dispose() => _env.Dispose();
 
     /// <summary>
+    /// The engine, the user config and the base image ready; a scratch workspace and its session identity; this
+    /// test's own provider data volume name (removed afterwards).
+    /// </summary>
+    private async Task<(string Workspace, SessionIdentity Identity, string DataVolume)> ArrangeAsync(string workspace)
+    {
+        _engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(_env);
+        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
+        var ws = _env.Dir(workspace);
+        _volume = _engine.Name("data");
+        return (ws, SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws)), _volume);
+    }
+
+    /// <summary>An in-process scc whose Claude data volume is this test's (<see cref="ArrangeAsync"/>).</summary>
+    private InProcessScc NewScc()
+    {
+        var scc = new InProcessScc(_env, _engine.Runtime);
+        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume ?? throw new InvalidOperationException("ArrangeAsync first");
+        return scc;
+    }
+
+    /// <summary>
     /// A data volume that holds a folder where the Claude settings file goes: the engine refuses to replace a folder
     /// with a file, so the start's write of the settings fails. The start must name what failed and what to do,
     /// remove the container, the files container and the session's policy volume, keep the data volume (it existed
@@ -43,20 +65,14 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     [SkippableFact]
     public async Task Start_EngineRefusesSettingsWrite_ClearErrorNothingLeftFailureAudited()
     {
-        _engine.RequireEngine();
-        LaunchCancellationTests.WriteUserConfig(_env);
-        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
-        var ws = _env.Dir("ws-broken");
-        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        await using var scc = new InProcessScc(_env, _engine.Runtime);
-        _volume = _engine.Name("data");
-        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
-        await _engine.Runtime.EnsureVolumeAsync(_volume, _engine.Labels, CancellationToken.None);
+        var (ws, identity, volume) = await ArrangeAsync("ws-broken");
+        await using var scc = NewScc();
+        await _engine.Runtime.EnsureVolumeAsync(volume, _engine.Labels, CancellationToken.None);
         var seed = _engine.Name("seed");
         await _engine.Runtime.CreateContainerAsync(new ContainerSpec(ImageProvisioner.BaseImage, seed)
         {
             Labels = _engine.Labels,
-            Mounts = [MountSpec.Volume(_volume, "/data")],
+            Mounts = [MountSpec.Volume(volume, "/data")],
             Networks = [ContainerSpec.NoNetwork],
             Command = ["true"],
             Entrypoint = [],
@@ -81,7 +97,7 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
         (await _engine.Runtime.InspectContainerAsync(identity.ContainerName, CancellationToken.None)).ShouldBeNull();
         (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
         (await _engine.Runtime.InspectVolumeAsync(identity.PolicyVolumeName, CancellationToken.None)).ShouldBeNull("the session's policy volume goes with the failed start");
-        (await _engine.Runtime.InspectVolumeAsync(_volume, CancellationToken.None)).ShouldNotBeNull("the data volume existed before the start");
+        (await _engine.Runtime.InspectVolumeAsync(volume, CancellationToken.None)).ShouldNotBeNull("the data volume existed before the start");
         var events = scc.AuditEvents();
         var session = events.Last(e => e["type"]!.GetValue<string>() == "launch.preflight.passed")["data"]!["session"]!.GetValue<string>();
         var failed = events.Single(e => e["type"]!.GetValue<string>() == "launch.failed" && e["data"]!["session"]!.GetValue<string>() == session);
@@ -97,14 +113,8 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     [SkippableFact]
     public async Task Start_CrashedStartLeftFilesContainerPolicyVolumeAndNetwork_ReplacedAndGoneAfterStop()
     {
-        _engine.RequireEngine();
-        LaunchCancellationTests.WriteUserConfig(_env);
-        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
-        var ws = _env.Dir("ws-leftovers");
-        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        await using var scc = new InProcessScc(_env, _engine.Runtime);
-        _volume = _engine.Name("data");
-        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+        var (ws, identity, _) = await ArrangeAsync("ws-leftovers");
+        await using var scc = NewScc();
         var old = identity.Labels("claude-crashed", SessionLabels.PolicyRole);
         await _engine.Runtime.EnsureVolumeAsync(identity.PolicyVolumeName, old, CancellationToken.None);
         await _engine.Runtime.CreateContainerAsync(new ContainerSpec(ImageProvisioner.BaseImage, identity.FilesContainerName)
@@ -150,21 +160,14 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
     [SkippableFact]
     public async Task Start_RacedByAnotherStartOfTheWorkspace_FailsAndLeavesTheOtherSessionAlone()
     {
-        _engine.RequireEngine();
-        LaunchCancellationTests.WriteUserConfig(_env);
-        await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
-        var ws = _env.Dir("ws-race");
-        var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        _volume = _engine.Name("data");
-        await using var first = new InProcessScc(_env, _engine.Runtime);
-        first.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+        var (ws, identity, _) = await ArrangeAsync("ws-race");
+        await using var first = NewScc();
         (await first.RunAsync("start", ws, "--provider", Provider, "--detach", "--json")).ShouldBe(0, first.Err);
         var session = System.Text.Json.Nodes.JsonNode.Parse(first.Out)!["data"]!["session"]!.GetValue<string>();
         try
         {
             var before = await _engine.Runtime.ExecAsync(identity.ContainerName, new ExecRequest(["cat", "/etc/scc/safety-policy.json"]), CancellationToken.None);
-            await using var second = new InProcessScc(_env, _engine.Runtime);
-            second.Runtime.VolumeAliases["docker-claude-sandbox-data"] = _volume;
+            await using var second = NewScc();
 
             // The lookups (before the policy volume is made) see nothing of the first session.
             var lookups = true;
