@@ -9,7 +9,9 @@ namespace Scc.Bench;
 /// <summary>
 /// Issue 6 target: a 100 MB download through the proxy reaches at least 0.8 of the direct throughput (the Ratio
 /// column, per category): plain HTTP (Squid relays the body) and HTTPS (a spliced CONNECT tunnel, what almost all
-/// agent traffic is). Needs a Docker engine and the local base image; containers and the network are labelled
+/// agent traffic is), and plain HTTP from a server paced at ~1 Gbit/s (a fast internet link: context for the
+/// first two, where the local server sends as fast as the CPUs allow and the proxy's second hop competes with the
+/// client and the server for this machine's cores). Needs a Docker engine and the local base image; containers and the network are labelled
 /// io.scc.bench=&lt;run&gt; and removed in GlobalCleanup. Traffic stays on a Docker network of this machine.
 /// Run: dotnet run -c Release --project bench/Scc.Bench -- --filter '*EgressProxyThroughput*'
 /// </summary>
@@ -24,6 +26,7 @@ public class EgressProxyThroughputBenchmarks
     private HttpClient _direct = null!;
     private HttpClient _proxied = null!;
     private string _serverIp = null!;
+    private string _pacedIp = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -31,12 +34,15 @@ public class EgressProxyThroughputBenchmarks
         _docker = EgressDocker.Create();
         var server = _docker.StartServer(Megabytes);
         _serverIp = _docker.IpOf(server);
+        var paced = _docker.StartServer(Megabytes, "paced-server", megabytesPerSecond: 125);
+        _pacedIp = _docker.IpOf(paced);
         var tls = _docker.StartTlsServer(Megabytes);
-        var proxy = _docker.StartProxy(["server", "tls-server"]);
+        var proxy = _docker.StartProxy(["server", "paced-server", "tls-server"]);
         var proxyIp = _docker.IpOf(proxy);
         var tlsIp = _docker.IpOf(tls);
         EgressDocker.WaitForPort(proxyIp, EgressProxyContract.ListenPort, TimeSpan.FromSeconds(30));
         EgressDocker.WaitForPort(_serverIp, 80, TimeSpan.FromSeconds(30));
+        EgressDocker.WaitForPort(_pacedIp, 80, TimeSpan.FromSeconds(30));
         EgressDocker.WaitForPort(tlsIp, 443, TimeSpan.FromSeconds(60));
 
         // Both clients use the name tls-server (same SNI, same TLS work); the direct one connects to its address.
@@ -76,6 +82,14 @@ public class EgressProxyThroughputBenchmarks
     [Benchmark]
     [BenchmarkCategory("http")]
     public Task<long> HttpThroughProxy() => DownloadAsync(_proxied, "http://server/");
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("http-1gbit")]
+    public Task<long> PacedDirect() => DownloadAsync(_direct, $"http://{_pacedIp}/");
+
+    [Benchmark]
+    [BenchmarkCategory("http-1gbit")]
+    public Task<long> PacedThroughProxy() => DownloadAsync(_proxied, "http://paced-server/");
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("tls")]
@@ -172,16 +186,26 @@ internal sealed class EgressDocker : IDisposable
         return docker;
     }
 
-    public string StartServer(int megabytes)
+    /// <summary>
+    /// An HTTP/1.0 server of <paramref name="megabytes"/> MB in 1 MB writes; with <paramref name="megabytesPerSecond"/>,
+    /// each write waits for its due time (perl-base has no sub-second clock, so /proc/uptime's 10 ms one, against a
+    /// deadline per write so that the rounding does not add up).
+    /// </summary>
+    public string StartServer(int megabytes, string role = "server", int megabytesPerSecond = 0)
     {
         const string server = """
-            use IO::Socket::INET; my $n = $ARGV[0]; my $chunk = "x" x 1048576;
+            use IO::Socket::INET; my ($n, $rate) = @ARGV; my $chunk = "x" x 1048576;
+            sub now { open my $f, '<', '/proc/uptime' or die; my ($u) = split ' ', scalar <$f>; $u }
             my $s = IO::Socket::INET->new(LocalPort => 80, Listen => 16, ReuseAddr => 1) or die "listen: $!";
             while (my $c = $s->accept) { while (my $l = <$c>) { last if $l =~ /^\r?$/ }
               print $c "HTTP/1.0 200 OK\r\nContent-Length: " . ($n * 1048576) . "\r\nConnection: close\r\n\r\n";
-              print $c $chunk for 1 .. $n; close $c }
+              my $t0 = now();
+              for my $i (1 .. $n) { print $c $chunk;
+                if ($rate) { my $wait = $t0 + $i / $rate - now(); select(undef, undef, undef, $wait) if $wait > 0 } }
+              close $c }
             """;
-        return Start("server", ["--user", "0"], "perl", "-e", server, megabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return Start(role, ["--user", "0"], "perl", "-e", server, megabytes.ToString(culture), megabytesPerSecond.ToString(culture));
     }
 
     public string StartTlsServer(int megabytes)
