@@ -230,6 +230,46 @@ public sealed class ProxyTrafficTests
         }
     }
 
+    [SkippableFact]
+    public async Task Proxy_HttpsTunnel_RelayedInWritesLargerThan64KB()
+    {
+        // The image's Squid relays a CONNECT tunnel through a 256 KB buffer (images/scc-egress-proxy/Dockerfile);
+        // configure's default is capped at 64 KB, which needs at least 128 write() calls for 8 MB. How much each read
+        // finds waiting depends on the scheduling, so the fewest writes over three downloads is what is compared.
+        await DockerCli.RequireProxyImageAsync();
+        var run = "egress-" + Guid.NewGuid().ToString("N")[..10];
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
+        try
+        {
+            var (outside, inside, subnet) = await CreateNetworksAsync(run);
+            const int Size = 8 << 20;
+            await StartAsync(run, "tls", outside, ["--user", "0"], "sh", "-c",
+                $"cd /tmp && head -c {Size} /dev/zero > data && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=tls -keyout k -out c 2>/dev/null && exec openssl s_server -quiet -accept 443 -cert c -key k -WWW");
+
+            var configPath = Path.Combine(work.FullName, "squid.conf");
+            await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["tls"])], null, [subnet])).Policy));
+            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
+
+            var fewest = long.MaxValue;
+            for (var i = 0; i < 3; i++)
+            {
+                var before = await SquidWritesAsync(proxy);
+                var result = await ExecAsync(client, "sh", "-c",
+                    "printf 'GET /data HTTP/1.0\r\n\r\n' | openssl s_client -proxy proxy:3128 -connect tls:443 -servername tls -quiet 2>/dev/null | wc -c");
+                var writes = await SquidWritesAsync(proxy) - before;
+                long.Parse(result.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(Size, result.Output);
+                fewest = Math.Min(fewest, writes);
+            }
+
+            fewest.ShouldBeLessThan(Size / (64 << 10), $"Squid made at least {fewest} write() calls per {Size >> 20} MB through the tunnel");
+        }
+        finally
+        {
+            await DockerCli.RemoveLabelledAsync(run);
+            work.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Squid's write() calls so far: it is the proxy container's PID 1 (the entrypoint execs it).</summary>
     private static async Task<long> SquidWritesAsync(string proxy)
     {
