@@ -24,6 +24,26 @@ internal sealed class LaunchUi(CliOutput output, bool interactive) : ILaunchUi
     public async Task<T> WithBuildProgressAsync<T>(string title, Func<IProgress<ImageBuildEvent>, Task<T>> build)
     {
         output.Err.MarkupLine($"[bold]{CliOutput.Escape(title)}[/]");
+        try
+        {
+            return await ShowProgressAsync(build).ConfigureAwait(false);
+        }
+        catch (ImageBuildFailedException e) when (e.LastOutput.Count > 0)
+        {
+            // The progress shows steps only; the error names the failing one. What that step printed last is the
+            // cause (a failed download, a compiler error), so it goes above the error.
+            output.ErrWriter.WriteLine($"output of the failing step (last {e.LastOutput.Count} lines):");
+            foreach (var line in e.LastOutput)
+            {
+                output.ErrWriter.WriteLine("  " + line);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<T> ShowProgressAsync<T>(Func<IProgress<ImageBuildEvent>, Task<T>> build)
+    {
         if (!IsInteractive)
         {
             return await build(new Progress(e =>

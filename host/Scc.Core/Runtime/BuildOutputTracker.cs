@@ -67,6 +67,8 @@ internal sealed partial class BuildOutputTracker(IProgress<ImageBuildEvent>? pro
 
     private void OnLine(string line)
     {
+        // The classic builder colours a step's standard error (ESC[91m … ESC[0m); the lines are shown as text.
+        line = AnsiEscape().Replace(line, string.Empty);
         var step = StepLine().Match(line);
         if (step.Success)
         {
@@ -100,6 +102,9 @@ internal sealed partial class BuildOutputTracker(IProgress<ImageBuildEvent>? pro
 
     [GeneratedRegex(@"^Step (?<n>\d+)/(?<m>\d+) : ")]
     private static partial Regex StepLine();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex AnsiEscape();
 
     [GeneratedRegex(@"^Successfully built (?<id>[0-9a-f]+)")]
     private static partial Regex BuiltLine();

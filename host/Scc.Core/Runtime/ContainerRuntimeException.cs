@@ -126,9 +126,11 @@ internal sealed class ImageBuildFailedException(string image, string? failingSte
         failingStep is null
             ? $"Building the image {image} failed: {engineError}"
             : $"Building the image {image} failed at {failingStep}: {engineError}",
-        "Fix the cause shown above and run `scc images build` again (add `--no-cache` if a cached layer is stale).",
+        ActionFor(lastOutput),
         ExitCodes.Tool)
 {
+    private static readonly string[] CertificateErrors =
+        ["SELF_SIGNED_CERT_IN_CHAIN", "self-signed certificate", "self signed certificate", "unable to get local issuer certificate", "certificate verify failed", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"];
     public string Image { get; } = image;
 
     public string? FailingStep { get; } = failingStep;
@@ -137,4 +139,10 @@ internal sealed class ImageBuildFailedException(string image, string? failingSte
 
     /// <summary>The last lines the failing step printed, for display.</summary>
     public IReadOnlyList<string> LastOutput { get; } = lastOutput;
+
+    /// <summary>A TLS failure in the step's output usually means a TLS-inspecting proxy whose CA the image lacks.</summary>
+    private static string ActionFor(IReadOnlyList<string> lastOutput) =>
+        lastOutput.Any(line => CertificateErrors.Any(e => line.Contains(e, StringComparison.OrdinalIgnoreCase)))
+            ? "The step could not verify a TLS certificate: behind a TLS-inspecting proxy, give the images its CA with `scc images build --ca-cert FILE` (or `runtime.extra_ca_certificates` in the user config), then build again."
+            : "Fix the cause shown above and run `scc images build` again (add `--no-cache` if a cached layer is stale).";
 }

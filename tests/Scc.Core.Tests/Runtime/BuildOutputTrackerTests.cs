@@ -61,4 +61,28 @@ public sealed class BuildOutputTrackerTests
     {
         public void Report(ImageBuildEvent value) => events.Add(value);
     }
+
+    [Fact]
+    public void OnStream_ColouredStandardError_KeptWithoutTheEscapes()
+    {
+        var tracker = new BuildOutputTracker(null);
+
+        tracker.OnStream("Step 8/25 : RUN npm install\n\u001b[91mnpm ERR! code SELF_SIGNED_CERT_IN_CHAIN\n\u001b[0m\u001b[91mnpm ERR! errno 1\n\u001b[0m");
+        tracker.Flush();
+
+        tracker.LastOutput.ShouldBe(["npm ERR! code SELF_SIGNED_CERT_IN_CHAIN", "npm ERR! errno 1"]);
+    }
+
+    [Theory]
+    [InlineData("npm ERR! code SELF_SIGNED_CERT_IN_CHAIN", true)]
+    [InlineData("curl: (60) SSL certificate problem: unable to get local issuer certificate", true)]
+    [InlineData("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain", true)]
+    [InlineData("E: Unable to locate package nodejs", false)]
+    public void BuildFailed_CertificateErrorInTheOutput_TheHintNamesTheCaOption(string line, bool namesCa)
+    {
+        var error = new ImageBuildFailedException("scc-agent-claude", "Step 8/25 : RUN npm install", "returned a non-zero code: 1", ["some line", line]);
+
+        error.Action!.Contains("--ca-cert", StringComparison.Ordinal).ShouldBe(namesCa, error.Action);
+        error.Action.ShouldContain(namesCa ? "TLS-inspecting proxy" : "Fix the cause shown above");
+    }
 }
