@@ -5,6 +5,7 @@ using Scc.Core;
 using Scc.Core.Config;
 using Scc.Core.Errors;
 using Scc.Core.Launch;
+using Scc.Core.Paths;
 using Scc.Core.Runtime;
 using Spectre.Console;
 
@@ -25,13 +26,15 @@ internal sealed class ImagesBuildCommand : SccCommand
     private readonly ImageProvisioner _images;
     private readonly IPluginCatalog _plugins;
     private readonly UserConfigStore _userConfig;
+    private readonly IEnvironment _environment;
     private readonly Option<string?> _provider = new("--provider") { Description = "Build only this provider's image (and the base)" };
     private readonly Option<bool> _noCache = new("--no-cache") { Description = "Build every layer again" };
     private readonly Option<string[]> _caCerts = new("--ca-cert") { Description = "Extra CA certificate (PEM) to trust in the images; repeatable", AllowMultipleArgumentsPerToken = true };
 
-    public ImagesBuildCommand(CliContext context, ImageProvisioner images, IPluginCatalog plugins, UserConfigStore userConfig)
+    public ImagesBuildCommand(CliContext context, ImageProvisioner images, IPluginCatalog plugins, UserConfigStore userConfig, IEnvironment environment)
         : base("build", "Build (or rebuild) the images, base first", context)
     {
+        _environment = environment;
         _images = images;
         _plugins = plugins;
         _userConfig = userConfig;
@@ -42,7 +45,7 @@ internal sealed class ImagesBuildCommand : SccCommand
 
     protected override async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var certs = (parseResult.GetValue(_caCerts) ?? []).Select(Path.GetFullPath).Concat(_userConfig.Load().Runtime.ExtraCaCertificates).Distinct().ToList();
+        var certs = ExtraCaCertificates.For(_userConfig.Load(), _environment, parseResult.GetValue(_caCerts));
         var options = new ImageBuildOptions(certs, parseResult.GetValue(_noCache), Force: true);
         var catalog = _plugins.Get();
         var wanted = parseResult.GetValue(_provider);

@@ -29,6 +29,7 @@ internal sealed class LaunchPipeline(
     IInteractiveTerminal terminal,
     IAuditLog audit,
     SccPaths paths,
+    IEnvironment environment,
     TimeProvider time)
 {
 
@@ -341,7 +342,7 @@ internal sealed class LaunchPipeline(
         // Missing, or stale: built from another build context than this scc ships (an upgrade changed it).
         if (facts.AgentImage is { NeedsBuild: true } agent)
         {
-            var options = new ImageBuildOptions(userConfig.Load().Runtime.ExtraCaCertificates);
+            var options = new ImageBuildOptions(ExtraCaCertificates.For(userConfig.Load(), environment));
             await ui.WithBuildProgressAsync($"Building the {spec.DisplayName} image {spec.ImageReference} ({agent.Detail})", async progress =>
             {
                 await images.EnsureAgentAsync(spec, record.Folder, options, progress, cancellationToken).ConfigureAwait(false);
