@@ -207,13 +207,8 @@ public sealed class ProxyTrafficTests
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
         try
         {
-            var (outside, inside, subnet) = await CreateNetworksAsync(run);
             const int Size = 8 << 20;
-            await StartAsync(run, "big", outside, ["--user", "0"], "perl", "-e", "@ARGV = (\"x\" x " + Size + ", 80); " + HttpServer);
-
-            var configPath = Path.Combine(work.FullName, "squid.conf");
-            await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["big"])], null, [subnet])).Policy));
-            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
+            var (proxy, client) = await StartServerProxyAndClientAsync(run, work, "big", ["--user", "0"], "perl", "-e", "@ARGV = (\"x\" x " + Size + ", 80); " + HttpServer);
 
             var before = await SquidWritesAsync(proxy);
             var result = await ExecAsync(client, "perl", "-e", ProxyRequest, "GET", "http://big/", "big");
@@ -241,14 +236,9 @@ public sealed class ProxyTrafficTests
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "scc-" + run));
         try
         {
-            var (outside, inside, subnet) = await CreateNetworksAsync(run);
             const int Size = 8 << 20;
-            await StartAsync(run, "tls", outside, ["--user", "0"], "sh", "-c",
+            var (proxy, client) = await StartServerProxyAndClientAsync(run, work, "tls", ["--user", "0"], "sh", "-c",
                 $"cd /tmp && head -c {Size} /dev/zero > data && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=tls -keyout k -out c 2>/dev/null && exec openssl s_server -quiet -accept 443 -cert c -key k -WWW");
-
-            var configPath = Path.Combine(work.FullName, "squid.conf");
-            await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, ["tls"])], null, [subnet])).Policy));
-            var (proxy, client) = await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
 
             var fewest = long.MaxValue;
             for (var i = 0; i < 3; i++)
@@ -290,6 +280,16 @@ public sealed class ProxyTrafficTests
         (await Docker("network", "create", "--internal", "--label", label, inside)).ExitCode.ShouldBe(0);
         var subnet = (await Docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", outside)).Stdout.Trim();
         return (outside, inside, subnet);
+    }
+
+    /// <summary>One server on the outside network, a compiled policy that allows just it, and the proxy and client.</summary>
+    private static async Task<(string Proxy, string Client)> StartServerProxyAndClientAsync(string run, DirectoryInfo work, string server, string[] serverOptions, params string[] serverCommand)
+    {
+        var (outside, inside, subnet) = await CreateNetworksAsync(run);
+        await StartAsync(run, server, outside, serverOptions, serverCommand);
+        var configPath = Path.Combine(work.FullName, "squid.conf");
+        await File.WriteAllTextAsync(configPath, SquidConfigCompiler.Compile(EgressMerger.Merge(new([new(EgressSource.Project, [server])], null, [subnet])).Policy));
+        return await StartProxyAndClientAsync(run, inside, outside, ["-v", $"{configPath}:{EgressProxyContract.ConfigPath}:ro"]);
     }
 
     /// <summary>The proxy on both networks and a client beside it on the internal one, once the proxy listens.</summary>
