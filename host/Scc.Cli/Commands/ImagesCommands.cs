@@ -34,10 +34,10 @@ internal sealed class ImagesBuildCommand : SccCommand
     public ImagesBuildCommand(CliContext context, ImageProvisioner images, IPluginCatalog plugins, UserConfigStore userConfig, IEnvironment environment)
         : base("build", "Build (or rebuild) the images, base first", context)
     {
-        _environment = environment;
         _images = images;
         _plugins = plugins;
         _userConfig = userConfig;
+        _environment = environment;
         Options.Add(_provider);
         Options.Add(_noCache);
         Options.Add(_caCerts);

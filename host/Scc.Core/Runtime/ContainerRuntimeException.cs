@@ -131,6 +131,7 @@ internal sealed class ImageBuildFailedException(string image, string? failingSte
 {
     private static readonly string[] CertificateErrors =
         ["SELF_SIGNED_CERT_IN_CHAIN", "self-signed certificate", "self signed certificate", "unable to get local issuer certificate", "certificate verify failed", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"];
+
     public string Image { get; } = image;
 
     public string? FailingStep { get; } = failingStep;
