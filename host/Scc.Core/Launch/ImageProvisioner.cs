@@ -173,7 +173,7 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new ConfigException($"The extra CA certificate {file} cannot be read: {ex.Message}", "Check runtime.extra_ca_certificates in the user config, or the --ca-cert path.");
+                throw new ConfigException($"The extra CA certificate {file} cannot be read: {ex.Message}", "Check runtime.extra_ca_certificates in the user config, SCC_EXTRA_CA_CERTS, or the --ca-cert path.");
             }
 
             if (!Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
