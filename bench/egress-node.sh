@@ -25,11 +25,7 @@ trap cleanup EXIT
 docker info >/dev/null 2>&1 || { echo "egress-node: no Docker engine answers (scripts/install-docker-engine.sh starts one)" >&2; exit 1; }
 docker image inspect scc-agent-claude >/dev/null 2>&1 || { echo "egress-node: build the images first: scripts/scc images build" >&2; exit 1; }
 docker build -q -t scc-egress-proxy:bench "$root/images/scc-egress-proxy" >/dev/null 2>"$tmp/build.log" || { cat "$tmp/build.log" >&2; exit 1; }
-scc="$root/artifacts/bench/scc/scc"
-if [ ! -x "$scc" ]; then
-    rm -rf "$root"/host/Scc.Cli/obj/Release/*/linux-x64 # never another publish variant's native code (bench/startup.sh makes two)
-    dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
-fi
+. "$root/bench/publish-scc.sh"
 
 docker network create --label "$label" "$net" >/dev/null
 subnet=$(docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' "$net")

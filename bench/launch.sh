@@ -10,11 +10,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
-scc="$root/artifacts/bench/scc/scc"
-if [ ! -x "$scc" ]; then
-    rm -rf "$root"/host/Scc.Cli/obj/Release/*/linux-x64 # never another publish variant's native code (bench/startup.sh makes two)
-    dotnet publish "$root/host/Scc.Cli/Scc.Cli.csproj" -c Release -r linux-x64 -o "$root/artifacts/bench/scc" -v q -nologo >/dev/null
-fi
+. "$root/bench/publish-scc.sh"
 tmp=$(mktemp -d)
 export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 ws="$tmp/ws"; mkdir -p "$ws"; (cd "$ws" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m b); chown -R 1000:1000 "$ws"

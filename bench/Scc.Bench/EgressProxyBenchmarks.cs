@@ -123,19 +123,10 @@ public class EgressProxyThroughputBenchmarks
 
     private static long Curl(string url, params string[] options)
     {
-        var psi = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--silent", "--show-error", "--output", "/dev/null", "--write-out", "%{size_download}", .. options, url])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var size = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 && long.Parse(size, System.Globalization.CultureInfo.InvariantCulture) == (long)Megabytes << 20
+        var (exitCode, size, output) = EgressDocker.RunProcess("curl", ["--silent", "--show-error", "--output", "/dev/null", "--write-out", "%{size_download}", .. options, url]);
+        return exitCode == 0 && long.Parse(size, System.Globalization.CultureInfo.InvariantCulture) == (long)Megabytes << 20
             ? (long)Megabytes << 20
-            : throw new InvalidOperationException($"curl {url}: exit {p.ExitCode}, {size} bytes: {stderr.Result}");
+            : throw new InvalidOperationException($"curl {url}: exit {exitCode}: {output}");
     }
 
     private static async Task<long> DownloadAsync(HttpClient client, string url)
@@ -299,9 +290,12 @@ internal sealed class EgressDocker : IDisposable
         Directory.Delete(_work, recursive: true);
     }
 
-    public static (int ExitCode, string Stdout, string Output) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Output) Run(params string[] args) => RunProcess("docker", args);
+
+    /// <summary>A program's exit code, its standard output, and both outputs together (for error messages).</summary>
+    public static (int ExitCode, string Stdout, string Output) RunProcess(string program, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
