@@ -262,6 +262,24 @@ public sealed class GovernanceCommandTests : IDisposable
         diagnostic["line"]!.GetValue<int>().ShouldBe(3);
     }
 
+    [Theory]
+    [InlineData("egress show")]
+    [InlineData("start --dry-run")]
+    public async Task InvalidProjectConfig_CommandsThatActOnItRefuseAndNameTheEntry(string command)
+    {
+        // Governance merges without an invalid project file (so `config explain` can show the rest); a start or the
+        // egress view must not quietly run without the project's own settings.
+        File.WriteAllText(Path.Combine(Workspace, ".scc.yaml"), "egress:\n  destinations: [\"*.com\"]\n");
+
+        var r = await CliRunner.RunAsync(_env, [.. command.Split(' '), Workspace, "--provider", "claude"]);
+
+        r.ExitCode.ShouldBe(3, r.Err);
+        r.Err.ShouldContain(".scc.yaml");
+        r.Err.ShouldContain("'*.com'");
+        r.Err.ShouldContain("public suffix");
+        r.Err.ShouldContain("scc config validate");
+    }
+
     [Fact]
     public async Task Init_WritesCommentedYamlThatParses_AndRefusesOverwrite()
     {

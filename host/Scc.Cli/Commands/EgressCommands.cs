@@ -45,6 +45,7 @@ internal sealed class EgressShowCommand : SccCommand
     {
         var workspace = WorkspacePaths.Check(parseResult.GetValue(_workspace) ?? ".", Environment.CurrentDirectory, Environment.GetEnvironmentVariable("HOME") ?? "/").CanonicalPath;
         var resolved = await _governance.ResolveAsync(new GovernanceRequest(workspace, Context.OrgConfigOverride, Context.Offline), cancellationToken).ConfigureAwait(false);
+        resolved.Project.GetOrThrow(); // the destinations it would show would leave out the project's own
         var providerId = parseResult.GetValue(_provider);
         var provider = providerId is null ? null : _plugins.Get().FindProvider(providerId)?.Provider.Spec
             ?? throw new NotFoundException($"There is no loaded provider \"{providerId}\".", "See `scc provider show`.");

@@ -141,14 +141,14 @@ internal static class OrgConfigLoader
         }
     }
 
-    internal static ConfigException Invalid(string origin, IEnumerable<ConfigDiagnostic> errors, string what = "org config")
+    internal static ConfigException Invalid(string origin, IEnumerable<ConfigDiagnostic> errors, string what = "org config", string? action = null)
     {
         var list = errors.ToList();
         var lines = string.Join(Environment.NewLine, list.Take(20).Select(e => "  - " + e));
         var more = list.Count > 20 ? $"{Environment.NewLine}  … and {list.Count - 20} more" : "";
         return new ConfigException(
             $"The {what} {origin} is invalid ({list.Count} error{(list.Count == 1 ? "" : "s")}):{Environment.NewLine}{lines}{more}",
-            "Fix the listed entries (`scc org schema` prints the format); the last good cached config stays in use.");
+            action ?? "Fix the listed entries (`scc org schema` prints the format); the last good cached config stays in use.");
     }
 
     /// <summary>Strict JSON first (System.Text.Json: no comments, no trailing commas), then a line-aware tree for the schema.</summary>

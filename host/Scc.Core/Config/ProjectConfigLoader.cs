@@ -8,8 +8,11 @@ internal sealed record ProjectLoadResult(ProjectConfig? Config, IReadOnlyList<Co
 {
     public bool IsValid => !Diagnostics.Any(d => d.IsError);
 
+    /// <summary>The config, or the errors as one exception: a command that acts on the project refuses an invalid file
+    /// rather than run without it (governance itself merges without it, so `scc config explain` can show the rest).</summary>
     public ProjectConfig? GetOrThrow() =>
-        IsValid ? Config : throw OrgConfigLoader.Invalid(Origin, Diagnostics.Where(d => d.IsError), "project config");
+        IsValid ? Config : throw OrgConfigLoader.Invalid(Origin, Diagnostics.Where(d => d.IsError), "project config",
+            "Fix the listed entries of the project config (`scc config validate` checks it again).");
 }
 
 /// <summary>

@@ -59,6 +59,7 @@ internal sealed class LaunchPipeline(
         try
         {
             var resolved = await governance.ResolveAsync(new GovernanceRequest(workspace, request.OrgConfigOverride, request.Offline), cancellationToken).ConfigureAwait(false);
+            resolved.Project.GetOrThrow(); // no sandbox without the project's own settings when its file is invalid
             (record, var why) = await ResolveProviderAsync(request, workspace, resolved, ui, cancellationToken).ConfigureAwait(false);
             var provider = record.Provider!;
             var network = CheckNetworkPolicy(resolved.Effective, provider.Spec);
