@@ -25,9 +25,15 @@ internal static class CliApp
     public static readonly TimeSpan CancellationGracePeriod = TimeSpan.FromSeconds(30);
 
     /// <summary>The composition root of one invocation; tests use it to reach services with their own fakes.</summary>
-    public static ServiceProvider BuildServices(CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider BuildServices(CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null, DockerClientProvider? engine = null)
     {
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (engine is not null)
+        {
+            services.AddSingleton(_ => engine); // made by the factory: the container disposes it
+        }
+
+        services
             .AddSccCore(environment, builtInPluginDir)
             .AddSccGovernance()
             .AddDockerRuntime()
@@ -38,9 +44,37 @@ internal static class CliApp
         return services.BuildServiceProvider();
     }
 
-    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// The engine connection of an invocation that starts a sandbox, begun before anything else: its first request
+    /// (~40 ms of a warm start, most of it the client's first use) then runs while the command is built and its config
+    /// resolved, instead of after. Null for every other invocation, and when the engine's address cannot be read (the
+    /// command reports that itself).
+    /// </summary>
+    public static DockerClientProvider? ConnectEarly(string[] args, IEnvironment environment)
     {
-        await using var provider = BuildServices(output, environment, builtInPluginDir, configure);
+        var word = args.Length == 0 ? (IsInRepository(Environment.CurrentDirectory) ? "start" : null) : CommandWord(args);
+        if (word != "start")
+        {
+            return null;
+        }
+
+        DockerClientProvider engine;
+        try
+        {
+            engine = new DockerClientProvider(environment);
+        }
+        catch (Exception ex) when (ex is SccException or UriFormatException or ArgumentException)
+        {
+            return null;
+        }
+
+        engine.Warm();
+        return engine;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null, DockerClientProvider? engine = null)
+    {
+        await using var provider = BuildServices(output, environment, builtInPluginDir, configure, engine);
         var context = provider.GetRequiredService<CliContext>();
         var root = new RootCommand("scc: a governed runtime for AI coding agents. Runs each agent in a sandbox that sees only the workspace.");
         root.Options.Add(context.OrgConfigOption);
@@ -53,7 +87,7 @@ internal static class CliApp
 
         // Only the command the invocation names is built (each pulls in its services); help, a typo or no command
         // gets them all, for the listing and the suggestions.
-        var named = CommandWord(args, context) is { } word
+        var named = CommandWord(args) is { } word
             ? provider.GetServices<TopLevelCommand>().FirstOrDefault(c => c.Name == word)
             : null;
         foreach (var command in named is null ? provider.GetServices<Command>() : [(Command)provider.GetRequiredService(named.Type)])
@@ -87,11 +121,11 @@ internal static class CliApp
     }
 
     /// <summary>The first argument that is not a root option (or a root option's value).</summary>
-    internal static string? CommandWord(IReadOnlyList<string> args, CliContext context)
+    internal static string? CommandWord(IReadOnlyList<string> args)
     {
         for (var i = 0; i < args.Count; i++)
         {
-            if (args[i] == context.OrgConfigOption.Name)
+            if (args[i] == CliContext.OrgConfigOptionName)
             {
                 i++;
             }

@@ -8,7 +8,10 @@ internal sealed class CliContext(CliOutput output)
 {
     public CliOutput Output { get; } = output;
 
-    public Option<FileInfo?> OrgConfigOption { get; } = new("--org-config")
+    /// <summary>The one root option that takes a value (what <see cref="CliApp.CommandWord"/> skips).</summary>
+    public const string OrgConfigOptionName = "--org-config";
+
+    public Option<FileInfo?> OrgConfigOption { get; } = new(OrgConfigOptionName)
     {
         Description = "Use this org config file instead of the one set up with `scc setup`",
         Recursive = true,

@@ -9,6 +9,9 @@ if (args is ["--version"])
     return 0;
 }
 
+// A start's engine connection is made while everything else is built (CliApp.ConnectEarly).
+var engine = CliApp.ConnectEarly(args, ProcessEnvironment.Instance);
+
 // The one composition root: real consoles, the process environment, the app's own plugin folder.
 var output = CliOutput.ForProcess();
-return await CliApp.RunAsync(args, output, ProcessEnvironment.Instance);
+return await CliApp.RunAsync(args, output, ProcessEnvironment.Instance, engine: engine);

@@ -15,24 +15,52 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
 
     public static readonly Version MaximumApiVersion = new(1, 51);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private DockerClient? _client;
-    private EngineInfo? _info;
+    private readonly object _lock = new();
+    private Task<(DockerClient Client, EngineInfo Info)>? _connecting;
 
     public Uri Endpoint { get; } = DockerEndpoint.Resolve(environment);
 
     public string EndpointText => DockerEndpoint.Describe(Endpoint);
 
     public async Task<DockerClient> GetClientAsync(CancellationToken cancellationToken) =>
-        _client ?? (await ConnectAsync(cancellationToken).ConfigureAwait(false)).Client;
+        (await ConnectedAsync(cancellationToken).ConfigureAwait(false)).Client;
 
     public async Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) =>
-        _info ?? (await ConnectAsync(cancellationToken).ConfigureAwait(false)).Info;
+        (await ConnectedAsync(cancellationToken).ConfigureAwait(false)).Info;
+
+    /// <summary>
+    /// Starts the connection (version negotiation, the client's first request) on the thread pool without waiting for
+    /// it. Whoever asks for the client next waits for that attempt; if it failed, they get its error.
+    /// </summary>
+    public void Warm() => ConnectedAsync(CancellationToken.None).ContinueWith(
+        static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public void Dispose()
     {
-        _client?.Dispose();
-        _gate.Dispose();
+        if (_connecting is { IsCompletedSuccessfully: true } connected)
+        {
+            connected.Result.Client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One connection attempt at a time, shared by every caller; a caller's token only stops its own wait. An attempt
+    /// that failed or was cancelled is not kept: the next caller makes a new one.
+    /// </summary>
+    private Task<(DockerClient Client, EngineInfo Info)> ConnectedAsync(CancellationToken cancellationToken)
+    {
+        Task<(DockerClient Client, EngineInfo Info)> attempt;
+        lock (_lock)
+        {
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
+            {
+                _connecting = Task.Run(() => ConnectAsync(CancellationToken.None), CancellationToken.None);
+            }
+
+            attempt = _connecting;
+        }
+
+        return attempt.IsCompletedSuccessfully ? attempt : attempt.WaitAsync(cancellationToken);
     }
 
     /// <summary>The version to pin to: the daemon's, capped at what this library knows, never below the daemon's minimum.</summary>
@@ -47,16 +75,9 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
 
     private async Task<(DockerClient Client, EngineInfo Info)> ConnectAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        global::Docker.DotNet.Models.VersionResponse version;
+        using (var probe = new DockerClientBuilder().WithEndpoint(Endpoint).WithTimeout(TimeSpan.FromSeconds(30)).Build())
         {
-            if (_client is not null && _info is not null)
-            {
-                return (_client, _info);
-            }
-
-            using var probe = new DockerClientBuilder().WithEndpoint(Endpoint).WithTimeout(TimeSpan.FromSeconds(30)).Build();
-            global::Docker.DotNet.Models.VersionResponse version;
             try
             {
                 version = await probe.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
@@ -65,34 +86,30 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
             {
                 throw mapped;
             }
-
-            var daemonApi = ParseApiVersion(version.APIVersion)
-                ?? throw ContainerRuntimeException.EngineError("report its version", $"unreadable API version '{version.APIVersion}'");
-            if (daemonApi < MinimumApiVersion)
-            {
-                throw ContainerRuntimeException.ApiVersionUnsupported(EndpointText, version.APIVersion, MinimumApiVersion.ToString());
-            }
-
-            var pinned = Negotiate(daemonApi, ParseApiVersion(version.MinAPIVersion));
-
-            // Long timeout: image builds and waits stream for minutes; cancellation is by token.
-            _client = new DockerClientBuilder()
-                .WithEndpoint(Endpoint)
-                .WithApiVersion(pinned)
-                .WithTimeout(Timeout.InfiniteTimeSpan)
-                .Build();
-            _info = new EngineInfo(
-                EndpointText,
-                version.Version ?? "unknown",
-                pinned.ToString(2),
-                version.MinAPIVersion ?? string.Empty,
-                version.Os ?? string.Empty,
-                version.Arch ?? string.Empty);
-            return (_client, _info);
         }
-        finally
+
+        var daemonApi = ParseApiVersion(version.APIVersion)
+            ?? throw ContainerRuntimeException.EngineError("report its version", $"unreadable API version '{version.APIVersion}'");
+        if (daemonApi < MinimumApiVersion)
         {
-            _gate.Release();
+            throw ContainerRuntimeException.ApiVersionUnsupported(EndpointText, version.APIVersion, MinimumApiVersion.ToString());
         }
+
+        var pinned = Negotiate(daemonApi, ParseApiVersion(version.MinAPIVersion));
+
+        // Long timeout: image builds and waits stream for minutes; cancellation is by token.
+        var client = new DockerClientBuilder()
+            .WithEndpoint(Endpoint)
+            .WithApiVersion(pinned)
+            .WithTimeout(Timeout.InfiniteTimeSpan)
+            .Build();
+        var info = new EngineInfo(
+            EndpointText,
+            version.Version ?? "unknown",
+            pinned.ToString(2),
+            version.MinAPIVersion ?? string.Empty,
+            version.Os ?? string.Empty,
+            version.Arch ?? string.Empty);
+        return (client, info);
     }
 }

@@ -39,7 +39,44 @@ public sealed class CliCompositionTests : IDisposable
     {
         using var services = CliApp.BuildServices(new CliOutput(new TestConsole(), new TestConsole()), _env.Environment, CliRunner.BuiltInPlugins);
 
-        CliApp.CommandWord(args.Split('|'), services.GetRequiredService<CliContext>()).ShouldBe(expected);
+        services.GetRequiredService<CliContext>().OrgConfigOption.Name.ShouldBe(CliContext.OrgConfigOptionName);
+        CliApp.CommandWord(args.Split('|')).ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("start|--provider|claude", true)]
+    [InlineData("--org-config|org.json|start|--detach", true)]
+    [InlineData("stop|--all", false)]
+    [InlineData("list", false)]
+    [InlineData("--help", false)]
+    [InlineData("config|explain", false)]
+    public void ConnectEarly_OnlyForAStart(string args, bool connects)
+    {
+        _env["DOCKER_HOST"] = $"unix://{_env.Root}/no-engine.sock"; // the early attempt fails quietly: nobody asks for it
+
+        using var engine = CliApp.ConnectEarly(args.Split('|'), _env.Environment);
+
+        (engine is not null).ShouldBe(connects);
+    }
+
+    [Fact]
+    public void ConnectEarly_UnreadableDockerHost_LeavesItToTheCommand()
+    {
+        _env["DOCKER_HOST"] = "not a uri";
+
+        CliApp.ConnectEarly(["start"], _env.Environment).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ConnectEarly_TheServicesUseThatConnection()
+    {
+        _env["DOCKER_HOST"] = $"unix://{_env.Root}/no-engine.sock";
+        var engine = CliApp.ConnectEarly(["start"], _env.Environment);
+        engine.ShouldNotBeNull();
+
+        await using var services = CliApp.BuildServices(new CliOutput(new TestConsole(), new TestConsole()), _env.Environment, CliRunner.BuiltInPlugins, engine: engine);
+
+        services.GetRequiredService<Scc.Runtime.Docker.DockerClientProvider>().ShouldBeSameAs(engine);
     }
 
     [Fact]
