@@ -11,8 +11,18 @@ internal sealed record FetchResponse(string? Text, string? ETag, bool NotModifie
 /// Fetches a config document over HTTPS (plain HTTP only to loopback, which tests use) with a conditional GET,
 /// a timeout and a size cap. Every failure is a <see cref="ConfigException"/> that says what the server did.
 /// </summary>
-internal sealed class HttpConfigFetcher(HttpClient http)
+internal sealed class HttpConfigFetcher
 {
+    private readonly Lazy<HttpClient> _http;
+
+    public HttpConfigFetcher(HttpClient http)
+        : this(() => http)
+    {
+    }
+
+    /// <summary>The client is made on the first fetch: a start without an org URL never makes one (~5 ms of its main thread).</summary>
+    public HttpConfigFetcher(Func<HttpClient> http) => _http = new Lazy<HttpClient>(http);
+
     public const int MaxBytes = 8 * 1024 * 1024;
 
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(15);
@@ -55,7 +65,7 @@ internal sealed class HttpConfigFetcher(HttpClient http)
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            response = await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

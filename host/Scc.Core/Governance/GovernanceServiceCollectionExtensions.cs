@@ -11,7 +11,7 @@ internal static class GovernanceServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UserConfigStore>();
-        services.AddSingleton(_ => new HttpConfigFetcher(new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { Timeout = Timeout.InfiniteTimeSpan }));
+        services.AddSingleton(_ => new HttpConfigFetcher(static () => new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { Timeout = Timeout.InfiniteTimeSpan }));
         services.AddSingleton<SourceAuth>();
         services.AddSingleton<OrgConfigProvider>();
         services.AddSingleton<TeamProfileResolver>();

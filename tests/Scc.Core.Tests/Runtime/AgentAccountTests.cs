@@ -64,6 +64,45 @@ public sealed class AgentAccountTests
         }
     }
 
+    [Fact]
+    public void LibcStat_AgreesWithTheStatTool_ForEveryOwner()
+    {
+        var folder = Directory.CreateTempSubdirectory("scc-owner-").FullName;
+        try
+        {
+            // On this project's platforms (glibc, x64 or arm64) the C library answers, without the tool.
+            var own = LibcStat.TryRead(folder);
+            own.ShouldNotBeNull();
+            own.ShouldBe(StatWorkspaceOwnerReader.ReadWithTool(folder));
+
+            // As root (CI), owners other than the process's own: ids above 65535 too.
+            foreach (var (uid, gid) in new[] { (1234, 5678), (0, 0), (70000, 1000) })
+            {
+                if (!Chown(folder, uid, gid))
+                {
+                    break;
+                }
+
+                LibcStat.TryRead(folder).ShouldBe(new WorkspaceOwner(uid, gid));
+                StatWorkspaceOwnerReader.ReadWithTool(folder).ShouldBe(new WorkspaceOwner(uid, gid));
+            }
+
+            LibcStat.TryRead(Path.Combine(folder, "missing")).ShouldBeNull(); // the tool then says why
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
+    private static bool Chown(string path, int uid, int gid)
+    {
+        using var chown = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chown", [$"{uid}:{gid}", path]) { RedirectStandardError = true })!;
+        chown.StandardError.ReadToEnd();
+        chown.WaitForExit();
+        return chown.ExitCode == 0;
+    }
+
     private static string ProcessUid() =>
         File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2];
 }
