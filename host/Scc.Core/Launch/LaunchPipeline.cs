@@ -41,15 +41,10 @@ internal sealed class LaunchPipeline(
         // plugins load, on another thread: it is the slowest step of a start before anything is created.
         var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
 
-        // Also meanwhile: the asked provider's plugin load context (no plugin code runs before the policy allows it),
-        // whose runtimeconfig reading is the first use of reflection-based JSON; without --provider, that use alone.
+        // Also meanwhile: the asked provider's plugin load context (no plugin code runs before the policy allows it).
         if (request.Provider is { } asked)
         {
             plugins.Prepare(asked);
-        }
-        else
-        {
-            JsonWarmUp.Start();
         }
 
         LaunchPlan plan;
