@@ -47,8 +47,8 @@ internal static class CliApp
     /// <summary>
     /// The engine connection of an invocation that starts a sandbox, begun before anything else: its first request
     /// (~40 ms of a warm start, most of it the client's first use) then runs while the command is built and its config
-    /// resolved, instead of after. Null for every other invocation, and when the engine's address cannot be read (the
-    /// command reports that itself).
+    /// resolved, instead of after. Null for every other invocation. A failed attempt (no engine, an unreadable
+    /// DOCKER_HOST) is reported by the command when it asks for the engine.
     /// </summary>
     public static DockerClientProvider? ConnectEarly(string[] args, IEnvironment environment)
     {
@@ -58,16 +58,7 @@ internal static class CliApp
             return null;
         }
 
-        DockerClientProvider engine;
-        try
-        {
-            engine = new DockerClientProvider(environment);
-        }
-        catch (Exception ex) when (ex is SccException or UriFormatException or ArgumentException)
-        {
-            return null;
-        }
-
+        var engine = new DockerClientProvider(environment);
         engine.Warm();
         return engine;
     }

@@ -18,7 +18,12 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
     private readonly object _lock = new();
     private Task<(DockerClient Client, EngineInfo Info)>? _connecting;
 
-    public Uri Endpoint { get; } = DockerEndpoint.Resolve(environment);
+    // Read when connecting, not when constructed: an unreadable DOCKER_HOST is then the command's own error (and
+    // `scc doctor`'s failed check) instead of an exception while the command's services are built.
+    private readonly Lazy<Uri> _endpoint = new(() => DockerEndpoint.Resolve(environment));
+
+    /// <summary>The engine's address; throws the <see cref="Core.Errors.ConfigException"/> of an unreadable DOCKER_HOST.</summary>
+    public Uri Endpoint => _endpoint.Value;
 
     public string EndpointText => DockerEndpoint.Describe(Endpoint);
 

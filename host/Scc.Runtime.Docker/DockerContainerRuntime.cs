@@ -20,6 +20,11 @@ internal sealed partial class DockerContainerRuntime(DockerClientProvider client
         {
             return EngineProbe.Failed(e);
         }
+        catch (Core.Errors.ConfigException e)
+        {
+            // DOCKER_HOST is not an address: nothing was asked.
+            return new EngineProbe(false, null, null, e.Message) { FailureAction = e.Action };
+        }
     }
 
     public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => clients.GetInfoAsync(cancellationToken);

@@ -60,11 +60,42 @@ public sealed class CliCompositionTests : IDisposable
     }
 
     [Fact]
-    public void ConnectEarly_UnreadableDockerHost_LeavesItToTheCommand()
+    public async Task ConnectEarly_UnreadableDockerHost_TheCommandReportsIt()
     {
         _env["DOCKER_HOST"] = "not a uri";
 
-        CliApp.ConnectEarly(["start"], _env.Environment).ShouldBeNull();
+        using var engine = CliApp.ConnectEarly(["start"], _env.Environment);
+
+        engine.ShouldNotBeNull();
+        var error = await Should.ThrowAsync<Scc.Core.Errors.ConfigException>(() => engine.GetInfoAsync(CancellationToken.None));
+        error.Message.ShouldContain("DOCKER_HOST='not a uri'");
+    }
+
+    [Theory]
+    [InlineData("start|--provider|claude|--detach")]
+    [InlineData("list")]
+    [InlineData("stop|--all")]
+    public async Task UnreadableDockerHost_IsAConfigErrorNotACrash(string args)
+    {
+        _env["DOCKER_HOST"] = "not a uri";
+        var workspace = _env.Dir("ws");
+
+        var result = await CliRunner.RunAsync(_env, [.. args.Split('|'), .. args.StartsWith("start", StringComparison.Ordinal) ? new[] { workspace } : []]);
+
+        result.ExitCode.ShouldBe(Scc.Core.Errors.ExitCodes.ConfigOrNetwork);
+        result.Err.ShouldContain("DOCKER_HOST='not a uri' is not an engine address");
+        result.Err.ShouldContain("unix:///path/to/docker.sock");
+    }
+
+    [Fact]
+    public async Task UnreadableDockerHost_DoctorReportsTheEngineCheckFailed()
+    {
+        _env["DOCKER_HOST"] = "not a uri";
+
+        var result = await CliRunner.RunAsync(_env, "doctor");
+
+        (result.Out + result.Err).ShouldContain("DOCKER_HOST='not a uri' is not an engine address");
+        result.ExitCode.ShouldNotBe(0);
     }
 
     [Fact]
