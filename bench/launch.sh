@@ -11,20 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 . "$root/bench/publish-scc.sh"
-tmp=$(mktemp -d)
-export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
-ws="$tmp/ws"; mkdir -p "$ws"; (cd "$ws" && git init -q && git -c user.email=b@b -c user.name=b commit -q --allow-empty -m b); chown -R 1000:1000 "$ws"
-image=scc-agent-claude
-docker image inspect "$image" >/dev/null 2>&1 || { echo "build the images first: scripts/scc images build" >&2; exit 1; }
-
-# Stops only this run's sessions (by workspace label): `scc stop --all` would also stop other sessions on the engine.
-stop_own() {
-    for c in $(docker ps -a --filter "label=scc.workspace=$ws" --format '{{.Names}}' | grep -v -- '-proxy$'); do
-        "$scc" stop "$c" >/dev/null 2>&1 || true
-    done
-}
-ms() { echo $(( ($2 - $1) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+. "$root/bench/launch-common.sh"
 
 # Enforced egress (needs the proxy image; an org config selects the policy) is timed in the same loop as the open
 # start, so both see the same machine load: the difference is what the proxy adds.
@@ -44,9 +31,7 @@ for ((i = 0; i < runs; i++)); do
     start_times+=("$(ms "$t0" "$t1")")
     stop_own
     t0=$(date +%s%N)
-    docker run -d --name "scc-bench-$i" --init --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges:true \
-        --pids-limit 2048 --memory 4g -v "$ws:$ws" -v docker-claude-sandbox-data:/home/agent/.claude -w "$ws" \
-        "$image" sleep infinity >/dev/null
+    docker_run "scc-bench-$i"
     t1=$(date +%s%N)
     docker_times+=("$(ms "$t0" "$t1")")
     docker rm -f "scc-bench-$i" >/dev/null

@@ -59,7 +59,7 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
         {
             if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
             {
-                _connecting = Task.Run(() => ConnectAsync(CancellationToken.None), CancellationToken.None);
+                _connecting = Task.Run(ConnectAsync, CancellationToken.None);
             }
 
             attempt = _connecting;
@@ -78,14 +78,15 @@ internal sealed class DockerClientProvider(IEnvironment environment) : IDisposab
     internal static Version? ParseApiVersion(string? text) =>
         Version.TryParse(text, out var v) ? new Version(v.Major, Math.Max(0, v.Minor)) : null;
 
-    private async Task<(DockerClient Client, EngineInfo Info)> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>One attempt, shared by every caller, so no caller's token cancels it.</summary>
+    private async Task<(DockerClient Client, EngineInfo Info)> ConnectAsync()
     {
         global::Docker.DotNet.Models.VersionResponse version;
         using (var probe = new DockerClientBuilder().WithEndpoint(Endpoint).WithTimeout(TimeSpan.FromSeconds(30)).Build())
         {
             try
             {
-                version = await probe.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+                version = await probe.System.GetVersionAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (DockerErrors.Map(e, EndpointText, "report its version") is { } mapped)
             {

@@ -38,8 +38,9 @@ internal sealed class LaunchPipeline(
         var workspace = WorkspacePaths.Require(request.Workspace, request.CurrentDirectory, paths.Home, request.AllowSuspiciousWorkspace);
 
         // The engine connection (version negotiation, the client's first request) is made while the config and the
-        // plugins load, on another thread: it is the slowest step of a start before anything is created.
-        var engineWarm = Task.Run(() => runtime.GetInfoAsync(cancellationToken), cancellationToken);
+        // plugins load: the runtime makes it on the thread pool (begun already when `scc start` connected early). It
+        // is the slowest step of a start before anything is created.
+        var engineWarm = runtime.GetInfoAsync(cancellationToken);
 
         // Also meanwhile: the asked provider's plugin load context (no plugin code runs before the policy allows it).
         if (request.Provider is { } asked)

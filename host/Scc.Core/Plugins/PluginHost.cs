@@ -219,8 +219,8 @@ internal sealed class PluginHost(PluginDirectories directories, IPluginPolicySou
         var manifest = record.Manifest!;
         try
         {
-            var loader = LoaderFor(Path.Combine(record.Folder, manifest.EntryAssembly));
-            var assembly = loader.LoadFromAssemblyPath(Path.Combine(record.Folder, manifest.EntryAssembly));
+            var entryAssembly = Path.Combine(record.Folder, manifest.EntryAssembly);
+            var assembly = LoaderFor(entryAssembly).LoadFromAssemblyPath(entryAssembly);
             var entryTypes = assembly.GetExportedTypes()
                 .Where(t => typeof(ISccPlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
                 .ToList();
