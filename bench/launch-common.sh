@@ -20,7 +20,8 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 # The median of numbers separated by spaces or newlines.
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# The baseline: the agent image with a start's mounts and hardening, through the docker CLI. Usage: docker_run NAME
+# The baseline: the agent image with a start's mounts and hardening, through the docker CLI (bench/LaunchFloor
+# creates the same container). Usage: docker_run NAME
 docker_run() {
     docker run -d --name "$1" --init --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges:true \
         --pids-limit 2048 --memory 4g -v "$ws:$ws" -v docker-claude-sandbox-data:/home/agent/.claude -w "$ws" \

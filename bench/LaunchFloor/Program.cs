@@ -4,7 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 
 // launch-floor MODE WORKSPACE NAME: creates and starts NAME from scc-agent-claude with the mounts and hardening of
-// bench/launch.sh's `docker run -d`, then exits. MODE: "docker-dotnet" (version request, then a client pinned to
+// bench/launch-common.sh's `docker run -d` (docker_run), then exits. MODE: "docker-dotnet" (version request, then a client pinned to
 // the daemon's version, as scc does) or "raw" (the same three requests over the socket, no HTTP or JSON library).
 if (args is not [var mode, var workspace, var name] || mode is not ("docker-dotnet" or "raw"))
 {
