@@ -243,7 +243,14 @@ internal sealed partial class DockerContainerRuntime
     private static Mount ToMount(MountSpec m) => m.Kind switch
     {
         MountKind.Bind => new Mount { Type = "bind", Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly },
-        MountKind.Volume => new Mount { Type = "volume", Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly },
+        MountKind.Volume => new Mount
+        {
+            Type = "volume",
+            Source = m.Source,
+            Target = m.Target,
+            ReadOnly = m.ReadOnly,
+            VolumeOptions = m.VolumeLabels is { } labels ? new VolumeOptions { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) } : null!,
+        },
         MountKind.Tmpfs => new Mount { Type = "tmpfs", Target = m.Target },
         _ => throw new ArgumentOutOfRangeException(nameof(m), m.Kind, "unknown mount kind"),
     };

@@ -100,6 +100,12 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
                 throw ContainerRuntimeException.NetworkNotFound(network);
             }
 
+            // Like the engine: a named volume that is not there is made by the creation, with the mount's labels.
+            foreach (var mount in spec.Mounts.Where(m => m.Kind == MountKind.Volume))
+            {
+                Volumes.TryAdd(mount.Source, new VolumeInfo(mount.Source, mount.VolumeLabels ?? new Dictionary<string, string>(), null));
+            }
+
             var id = $"c{Interlocked.Increment(ref _nextId):D4}";
             Containers[spec.Name] = new FakeContainer(id, spec);
             return id;

@@ -49,15 +49,23 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
 
     public Task<ImageInfo?> InspectAsync(string reference, CancellationToken cancellationToken) => images.InspectImageAsync(reference, cancellationToken);
 
-    public async Task<ImageStatus> BaseStatusAsync(CancellationToken cancellationToken) =>
-        ImageFreshness.Decide(sources.BaseTag, await images.InspectImageAsync(sources.BaseTag, cancellationToken).ConfigureAwait(false), BaseHash());
+    public Task<ImageStatus> BaseStatusAsync(CancellationToken cancellationToken) =>
+        StatusAsync(sources.BaseTag, BaseHash, cancellationToken);
 
-    public async Task<ImageStatus> ProxyStatusAsync(CancellationToken cancellationToken) =>
-        ImageFreshness.Decide(sources.ProxyTag, await images.InspectImageAsync(sources.ProxyTag, cancellationToken).ConfigureAwait(false), Hash(sources.Proxy));
+    public Task<ImageStatus> ProxyStatusAsync(CancellationToken cancellationToken) =>
+        StatusAsync(sources.ProxyTag, () => Hash(sources.Proxy), cancellationToken);
 
     /// <summary>One engine call (an inspect), like an existence check: what every start asks.</summary>
     public async Task<ImageStatus> AgentStatusAsync(ProviderRuntimeSpec provider, string pluginFolder, CancellationToken cancellationToken) =>
-        ImageFreshness.Decide(provider.ImageReference, await images.InspectImageAsync(provider.ImageReference, cancellationToken).ConfigureAwait(false), AgentHash(provider, pluginFolder));
+        await StatusAsync(provider.ImageReference, () => AgentHash(provider, pluginFolder), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The inspect is asked first; the build context is hashed (a few ms: the evaluator binary) while the engine answers.</summary>
+    private async Task<ImageStatus> StatusAsync(string tag, Func<string> contextHash, CancellationToken cancellationToken)
+    {
+        var inspect = images.InspectImageAsync(tag, cancellationToken);
+        var hash = contextHash();
+        return ImageFreshness.Decide(tag, await inspect.ConfigureAwait(false), hash);
+    }
 
     /// <summary>
     /// Builds the base image and the provider's agent image when missing or stale (or the agent always with

@@ -51,7 +51,7 @@ internal sealed class LaunchPipeline(
         LaunchPlan plan;
         PluginRecord record;
         EngineFacts facts;
-        Task<AuthStatus>? pendingAuth = null;
+        var authChecked = true;
         try
         {
             var resolved = await governance.ResolveAsync(new GovernanceRequest(workspace, request.OrgConfigOverride, request.Offline), cancellationToken).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal sealed class LaunchPipeline(
 
             if (!request.DryRun)
             {
-                pendingAuth = await EnsureReadyAsync(record, request, ui, facts, cancellationToken).ConfigureAwait(false);
+                authChecked = await EnsureReadyAsync(record, request, ui, facts, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (!request.DryRun && ex is SccException or OperationCanceledException)
@@ -98,19 +98,9 @@ internal sealed class LaunchPipeline(
             return new LaunchResult(plan.SessionId, plan.Identity.ContainerName, plan.Provider.ProviderId, false, null, plan);
         }
 
-        try
-        {
-            await LaunchAsync(plan, facts, ui, cancellationToken).ConfigureAwait(false);
-        }
-        catch when (pendingAuth is not null)
-        {
-            // Let the sign-in check finish (it removes its helper container) before the failure is reported.
-            await Task.WhenAny(pendingAuth).ConfigureAwait(false);
-            throw;
-        }
-
-        // A detached start checks the sign-in while the sandbox starts; it only warns.
-        if (pendingAuth is not null && await pendingAuth.ConfigureAwait(false) is { State: not AuthState.Ready } auth)
+        // A detached start checks the sign-in while the sandbox starts, through the session's files container; it only warns.
+        var auth = await LaunchAsync(plan, facts, ui, authChecked ? null : record.Provider!, cancellationToken).ConfigureAwait(false);
+        if (auth is { State: not AuthState.Ready })
         {
             ui.Warn($"{plan.Provider.DisplayName}: {auth.Detail}. The sandbox starts; the agent needs a sign-in before it can work.");
         }
@@ -135,7 +125,8 @@ internal sealed class LaunchPipeline(
     }
 
     /// <summary>The preflight record, then the sandbox; the workspace remembers its provider once it runs.</summary>
-    private async Task LaunchAsync(LaunchPlan plan, EngineFacts facts, ILaunchUi ui, CancellationToken cancellationToken)
+    /// <param name="checkAuth">A provider whose sign-in is checked while the sandbox starts (its result is returned).</param>
+    private async Task<AuthStatus?> LaunchAsync(LaunchPlan plan, EngineFacts facts, ILaunchUi ui, IAgentProvider? checkAuth, CancellationToken cancellationToken)
     {
         // No launch without its record: a preflight event that cannot be written stops here (AuditWriteException).
         audit.Append([AuditEvent.Info("launch.preflight.passed", plan.SessionId, new JsonObject
@@ -156,13 +147,14 @@ internal sealed class LaunchPipeline(
             ui.Warn(problem.ToString());
         }
 
-        await CreateAndStartAsync(plan, facts, cancellationToken).ConfigureAwait(false);
+        var auth = await CreateAndStartAsync(plan, facts, checkAuth, cancellationToken).ConfigureAwait(false);
         foreach (var warning in plan.Sandbox.Warnings)
         {
             ui.Warn(warning);
         }
 
         userConfig.Update(c => c.WithWorkspaceProvider(plan.Workspace, plan.Provider.ProviderId));
+        return auth;
     }
 
     /// <summary>What the engine has of this session and provider, asked together once the warm-up connection is made.</summary>
@@ -179,13 +171,15 @@ internal sealed class LaunchPipeline(
 
         var session = runtime.InspectContainerAsync(identity.ContainerName, cancellationToken);
         var proxy = runtime.InspectContainerAsync(identity.ProxyContainerName, cancellationToken);
-        var agentImage = checkImages ? images.AgentStatusAsync(spec, pluginFolder, cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
-        var proxyImage = checkImages && needsProxy ? images.ProxyStatusAsync(cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
 
         // What a start that crashed may have left under this identity's names.
         var files = runtime.InspectContainerAsync(identity.FilesContainerName, cancellationToken);
         var policy = runtime.InspectVolumeAsync(identity.PolicyVolumeName, cancellationToken);
         var network = runtime.InspectNetworkAsync(identity.NetworkName, cancellationToken);
+
+        // The images last: each hashes its build context while the engine answers all of these.
+        var agentImage = checkImages ? images.AgentStatusAsync(spec, pluginFolder, cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
+        var proxyImage = checkImages && needsProxy ? images.ProxyStatusAsync(cancellationToken) : Task.FromResult<ImageStatus?>(null)!;
         await Task.WhenAll(session, proxy, agentImage, proxyImage, files, policy, network).ConfigureAwait(false);
         return new EngineFacts(session.Result, proxy.Result, agentImage.Result, proxyImage.Result)
         {
@@ -322,8 +316,8 @@ internal sealed class LaunchPipeline(
         return (policy, effective.NetworkPolicy.Source);
     }
 
-    /// <returns>For a detached start, the sign-in check still running (it only warns); otherwise null.</returns>
-    private async Task<Task<AuthStatus>?> EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, EngineFacts facts, CancellationToken cancellationToken)
+    /// <returns>Whether the sign-in is checked yet: not for a detached start, whose check only warns.</returns>
+    private async Task<bool> EnsureReadyAsync(PluginRecord record, LaunchRequest request, ILaunchUi ui, EngineFacts facts, CancellationToken cancellationToken)
     {
         var provider = record.Provider!;
         var spec = provider.Spec;
@@ -349,14 +343,15 @@ internal sealed class LaunchPipeline(
 
         if (request.Detach)
         {
-            // Off the critical path: a detached sandbox starts either way, the check only decides a warning.
-            return Task.Run(() => CheckAuthAsync(provider, cancellationToken), cancellationToken);
+            // A detached sandbox starts either way; the check only decides a warning, and reads through the session's
+            // files container while the sandbox starts (LaunchAsync) instead of a reader container of its own.
+            return false;
         }
 
         var auth = await CheckAuthAsync(provider, cancellationToken).ConfigureAwait(false);
         if (auth.State == AuthState.Ready)
         {
-            return null;
+            return true;
         }
 
         if (!ui.IsInteractive || !terminal.Available)
@@ -370,14 +365,17 @@ internal sealed class LaunchPipeline(
             throw new PrerequisiteException(result.Message, $"Run `scc start --provider {spec.ProviderId}` on a terminal to sign in.");
         }
 
-        return null;
+        return true;
     }
 
-    private async Task<AuthStatus> CheckAuthAsync(IAgentProvider provider, CancellationToken cancellationToken)
+    private Task<AuthStatus> CheckAuthAsync(IAgentProvider provider, CancellationToken cancellationToken) =>
+        CheckAuthAsync(provider, data.For(provider.Spec), cancellationToken);
+
+    private static async Task<AuthStatus> CheckAuthAsync(IAgentProvider provider, IProviderDataReader reader, CancellationToken cancellationToken)
     {
         try
         {
-            return await provider.CheckAuthAsync(data.For(provider.Spec), cancellationToken).ConfigureAwait(false);
+            return await provider.CheckAuthAsync(reader, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -432,27 +430,34 @@ internal sealed class LaunchPipeline(
         }
     }
 
-    private async Task CreateAndStartAsync(LaunchPlan plan, EngineFacts facts, CancellationToken cancellationToken)
+    private async Task<AuthStatus?> CreateAndStartAsync(LaunchPlan plan, EngineFacts facts, IAgentProvider? checkAuth, CancellationToken cancellationToken)
     {
         var name = plan.Identity.ContainerName;
         var files = new SessionFiles(runtime);
         var volumes = Task.CompletedTask;
+        AuthStatus? auth = null;
         try
         {
-            // Independent engine calls, made together: a crashed session's leftovers go (then this session's policy
-            // volume is made), the data volume is there.
-            await Task.WhenAll(
-                ReplaceLeftoversAsync(),
-                runtime.EnsureVolumeAsync(plan.Provider.DataVolumeName, new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Provider] = plan.Provider.ProviderId, [SessionLabels.CreatedBy] = plan.SessionId }, cancellationToken)).ConfigureAwait(false);
+            // A crashed session's leftovers go first (usually there are none, and the lookups said so already). The
+            // volumes need no call of their own: the containers' creation makes them, labelled (their mounts say how).
+            if (facts.Session is not null || facts.Proxy is not null || facts.Leftovers)
+            {
+                await sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken).ConfigureAwait(false);
+            }
 
             // The proxy gets ready while the agent's container is created and prepared; the agent starts only after.
             var proxyReady = plan.Egress is { } egressPlan
                 ? await egress.SetUpAsync(plan.Identity, plan.SessionId, egressPlan.SquidConfig, plan.Governance.User.Runtime.EgressNetwork, cancellationToken).ConfigureAwait(false)
                 : Task.CompletedTask;
 
-            // The policy and the settings go into their volumes while the engine creates and starts the container.
-            volumes = files.WriteVolumesAsync(plan, cancellationToken);
-            await runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken).ConfigureAwait(false);
+            // The policy and the settings go into their volumes while the engine creates and starts the container (the
+            // agent's creation is asked first: it is the one the start waits for).
+            var create = runtime.CreateContainerAsync(plan.Sandbox.Container, cancellationToken);
+            volumes = files.WriteVolumesAsync(
+                plan,
+                checkAuth is null ? null : async reader => auth = await CheckAuthAsync(checkAuth, reader, cancellationToken).ConfigureAwait(false),
+                cancellationToken);
+            await create.ConfigureAwait(false);
             if (SessionFiles.ContainerNeedsPreparing(plan))
             {
                 await files.PrepareContainerAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -471,6 +476,7 @@ internal sealed class LaunchPipeline(
                 ["workspace"] = plan.Workspace,
                 ["user"] = plan.Sandbox.Container.User,
             })]);
+            return auth;
         }
         catch (Exception ex)
         {
@@ -488,17 +494,6 @@ internal sealed class LaunchPipeline(
             }
 
             throw new ToolException($"Starting the sandbox failed: {ex.GetType().Name}: {ex.Message}", "Run `scc doctor`; nothing was left behind.", ex);
-        }
-
-        async Task ReplaceLeftoversAsync()
-        {
-            // Usually there is nothing to replace, and the lookups said so already.
-            if (facts.Session is not null || facts.Proxy is not null || facts.Leftovers)
-            {
-                await sessions.RemoveSessionContainersAsync(plan.Identity, [facts.Session, facts.Proxy], cancellationToken).ConfigureAwait(false);
-            }
-
-            await runtime.EnsureVolumeAsync(plan.Identity.PolicyVolumeName, plan.Identity.Labels(plan.SessionId, SessionLabels.PolicyRole), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -43,7 +43,13 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
         plan.Sandbox.AgentUid != SandboxPreparer.ImageAgentUid || SettingsInDataVolume(plan) is null;
 
     /// <summary>The policy, and the settings when they live in the data volume, through a created-only container.</summary>
-    public async Task WriteVolumesAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    /// <param name="plan">The session.</param>
+    /// <param name="thenRead">
+    /// Runs once the files are written, with a reader of the data volume through the same container (a detached start's
+    /// sign-in check), before the container goes.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public async Task WriteVolumesAsync(LaunchPlan plan, Func<IProviderDataReader, Task>? thenRead, CancellationToken cancellationToken)
     {
         var (uid, gid) = (plan.Sandbox.AgentUid, plan.Sandbox.AgentGid);
         var files = new List<ContainerFile>
@@ -65,31 +71,42 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
             files.Add(new ContainerFile($"{DataRoot}/{settings}", plan.Settings.Content, uid, gid, Private));
         }
 
-        // The policy volume is made idempotently: if another start of this workspace made it a moment ago (the two
-        // raced past the lookups), it is that session's, and this start must not write its policy there.
-        if (await runtime.InspectVolumeAsync(plan.Identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false) is { } policy
-            && (!policy.Labels.TryGetValue(SessionLabels.Session, out var owner) || owner != plan.SessionId))
-        {
-            throw new ContainerRuntimeException(
-                RuntimeErrorKind.NameConflict,
-                $"Another start of {plan.Provider.DisplayName} in {plan.Workspace} is under way (session {owner ?? "unknown"}).",
-                "Wait for it, then `scc start --resume` attaches to it, or `scc start --fresh` replaces it.",
-                ExitCodes.Tool);
-        }
-
+        // The volumes are made by whichever container is created first, this one or the agent's, with the same
+        // labels (the sandbox plan's mounts say which).
         var name = plan.Identity.FilesContainerName;
+        var mounts = plan.Sandbox.Container.Mounts;
         await Wrap(plan, () => ScratchContainer.UseAsync(
             runtime,
             plan.Provider.ImageReference,
             name,
             plan.Identity.Labels(plan.SessionId, "files"),
-            [MountSpec.Volume(plan.Provider.DataVolumeName, "/" + DataRoot), MountSpec.Volume(plan.Identity.PolicyVolumeName, "/" + PolicyRoot)],
+            [VolumeAt(plan.Provider.DataVolumeName, "/" + DataRoot), VolumeAt(plan.Identity.PolicyVolumeName, "/" + PolicyRoot)],
             async () =>
             {
+                // If another start of this workspace made the policy volume a moment ago (the two raced past the
+                // lookups), it is that session's, and this start must not write its policy there.
+                if (await runtime.InspectVolumeAsync(plan.Identity.PolicyVolumeName, cancellationToken).ConfigureAwait(false) is { } policy
+                    && (!policy.Labels.TryGetValue(SessionLabels.Session, out var owner) || owner != plan.SessionId))
+                {
+                    throw new ContainerRuntimeException(
+                        RuntimeErrorKind.NameConflict,
+                        $"Another start of {plan.Provider.DisplayName} in {plan.Workspace} is under way (session {owner ?? "unknown"}).",
+                        "Wait for it, then `scc start --resume` attaches to it, or `scc start --fresh` replaces it.",
+                        ExitCodes.Tool);
+                }
+
                 await runtime.WriteFilesAsync(name, "/", files, cancellationToken).ConfigureAwait(false);
+                if (thenRead is not null)
+                {
+                    await thenRead(new DataVolumeReader(runtime, name)).ConfigureAwait(false);
+                }
+
                 return true;
             },
             cancellationToken)).ConfigureAwait(false);
+
+        MountSpec VolumeAt(string volume, string target) =>
+            mounts.First(m => m.Kind == MountKind.Volume && m.Source == volume) with { Target = target, ReadOnly = false };
     }
 
     /// <summary>
@@ -125,13 +142,29 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
         await Wrap(plan, () => new SandboxPreparer(runtime).PrepareAsync(plan.Identity.ContainerName, plan.Sandbox, plan.Provider.DataMountPath, cancellationToken, files)).ConfigureAwait(false);
     }
 
+    /// <summary>The data volume as the files container mounts it (read-write, but only read through this).</summary>
+    private sealed class DataVolumeReader(IContainerRuntime runtime, string container) : IProviderDataReader
+    {
+        public bool IsAvailable => true;
+
+        public Task<byte[]?> ReadFileAsync(string relativePath, CancellationToken cancellationToken)
+        {
+            if (relativePath.StartsWith('/') || relativePath.Split('/').Contains(".."))
+            {
+                throw new ArgumentException($"'{relativePath}' is not a path inside the data volume.", nameof(relativePath));
+            }
+
+            return runtime.ReadFileAsync(container, $"/{DataRoot}/{relativePath}", cancellationToken);
+        }
+    }
+
     private static async Task Wrap(LaunchPlan plan, Func<Task> write)
     {
         try
         {
             await write().ConfigureAwait(false);
         }
-        catch (ContainerRuntimeException ex)
+        catch (ContainerRuntimeException ex) when (ex.Kind != RuntimeErrorKind.NameConflict) // a racing start: its own message
         {
             throw new ToolException(
                 $"Writing the {plan.Provider.DisplayName} settings or the safety policy into the sandbox failed: {ex.Message}",

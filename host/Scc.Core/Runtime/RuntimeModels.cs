@@ -63,11 +63,32 @@ internal enum MountKind
 /// <summary>A mount into a container. For a bind, <paramref name="Source"/> is a host path; for a volume, its name.</summary>
 internal sealed record MountSpec(MountKind Kind, string Source, string Target, bool ReadOnly = false)
 {
+    /// <summary>
+    /// For a named volume: the labels it gets when this mount creates it (the engine creates a missing named volume
+    /// when the container is created); an existing volume keeps its own.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? VolumeLabels { get; init; }
+
     public static MountSpec Bind(string hostPath, string target, bool readOnly = false) => new(MountKind.Bind, hostPath, target, readOnly);
 
     public static MountSpec Volume(string name, string target, bool readOnly = false) => new(MountKind.Volume, name, target, readOnly);
 
+    /// <summary>A named volume that the container's creation makes, labelled, when it is not there yet.</summary>
+    public static MountSpec Volume(string name, string target, IReadOnlyDictionary<string, string> labels, bool readOnly = false) =>
+        new(MountKind.Volume, name, target, readOnly) { VolumeLabels = labels };
+
     public static MountSpec Tmpfs(string target) => new(MountKind.Tmpfs, string.Empty, target);
+
+    /// <summary>Equal mounts, the volume labels compared by content.</summary>
+    public bool Equals(MountSpec? other) =>
+        other is not null
+        && (Kind, Source, Target, ReadOnly) == (other.Kind, other.Source, other.Target, other.ReadOnly)
+        && (VolumeLabels is null
+            ? other.VolumeLabels is null
+            : other.VolumeLabels is not null && VolumeLabels.Count == other.VolumeLabels.Count
+              && VolumeLabels.All(l => other.VolumeLabels.TryGetValue(l.Key, out var v) && v == l.Value));
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Source, Target, ReadOnly);
 }
 
 /// <summary>

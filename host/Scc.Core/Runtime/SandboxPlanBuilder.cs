@@ -59,10 +59,12 @@ internal static class SandboxPlanBuilder
         {
             // Same path inside as outside: absolute paths in output, configs and git worktree links stay true.
             MountSpec.Bind(workspace, workspace),
-            MountSpec.Volume(provider.DataVolumeName, provider.DataMountPath),
+            // Both volumes are made by the container's creation when missing, labelled: the data volume as this
+            // session's (a start that fails removes it only then), the policy volume as the session's own.
+            MountSpec.Volume(provider.DataVolumeName, provider.DataMountPath, SessionLabels.DataVolume(provider.ProviderId, request.SessionId)),
 
             // The session's safety policy, read-only whoever the agent is (written by the start, DESIGN.md §6).
-            MountSpec.Volume(identity.PolicyVolumeName, PolicyDirectory, readOnly: true),
+            MountSpec.Volume(identity.PolicyVolumeName, PolicyDirectory, identity.Labels(request.SessionId, SessionLabels.PolicyRole), readOnly: true),
         };
         foreach (var m in request.Launch.Mounts)
         {

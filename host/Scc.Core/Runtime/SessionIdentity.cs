@@ -25,6 +25,14 @@ internal static class SessionLabels
     /// <summary>The <see cref="Role"/> of a session's safety policy volume.</summary>
     public const string PolicyRole = "policy";
 
+    /// <summary>The provider data volume's labels, when this session's start is the one that creates it.</summary>
+    public static IReadOnlyDictionary<string, string> DataVolume(string providerId, string sessionId) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Managed] = ManagedValue,
+        [Provider] = providerId,
+        [CreatedBy] = sessionId,
+    };
+
     public static LabelSelector AllManaged => LabelSelector.Of((Managed, ManagedValue));
 
     public static LabelSelector ForSession(string sessionId) => LabelSelector.Of((Managed, ManagedValue), (Session, sessionId));

@@ -56,10 +56,17 @@ public sealed class SandboxPlanBuilderTests
         var request = Request();
         var c = SandboxPlanBuilder.Build(request).Container;
 
+        // The volumes are made by the creation when missing: the data volume marked as this session's (a failed start
+        // removes only a volume it made), the policy volume as the session's own.
         c.Mounts.ShouldBe([
             MountSpec.Bind("/home/dev/app", "/home/dev/app"),
-            MountSpec.Volume("scc-claude-data", "/home/agent/.claude"),
-            MountSpec.Volume(request.Identity.PolicyVolumeName, "/etc/scc", readOnly: true),
+            MountSpec.Volume("scc-claude-data", "/home/agent/.claude", new Dictionary<string, string>
+            {
+                [SessionLabels.Managed] = "true",
+                [SessionLabels.Provider] = "claude",
+                [SessionLabels.CreatedBy] = request.SessionId,
+            }),
+            MountSpec.Volume(request.Identity.PolicyVolumeName, "/etc/scc", request.Identity.Labels(request.SessionId, SessionLabels.PolicyRole), readOnly: true),
         ]);
         c.Mounts.Count(m => m.Kind == MountKind.Bind).ShouldBe(1);
         c.WorkingDirectory.ShouldBe("/home/dev/app");

@@ -62,7 +62,7 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
     public static TheoryData<string, bool, bool> Steps => new()
     {
         // step, cancelled after the engine did it, web-egress-enforced
-        { "volume", true, false },
+        { "files-create", true, false }, // the files container's creation made the data volume and the policy volume
         { "agent-create", false, false },
         { "agent-create", true, false },
         { "prepare", true, false },
@@ -89,7 +89,7 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
         using var cts = new CancellationTokenSource();
         Func<EngineCall, bool> match = step switch
         {
-            "volume" => c => c.Member == nameof(IContainerRuntime.EnsureVolumeAsync),
+            "files-create" => c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.FilesContainerName,
             "agent-create" => c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.ContainerName,
             "prepare" => c => c.Member == nameof(IContainerRuntime.WriteFilesAsync) && c.Subject == identity.ContainerName,
             "agent-start" => c => c.Member == nameof(IContainerRuntime.StartContainerAsync) && c.Subject == identity.ContainerName,
