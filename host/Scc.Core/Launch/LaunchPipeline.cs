@@ -153,7 +153,13 @@ internal sealed class LaunchPipeline(
             ui.Warn(warning);
         }
 
-        userConfig.Update(c => c.WithWorkspaceProvider(plan.Workspace, plan.Provider.ProviderId));
+        // Written only when it changes: the usual start runs the workspace's last provider again, and a rewrite (a
+        // temp file, fsync, rename) would be the last thing between the started sandbox and the command's end.
+        if (plan.Governance.User.ProviderFor(plan.Workspace) != plan.Provider.ProviderId)
+        {
+            userConfig.Update(c => c.WithWorkspaceProvider(plan.Workspace, plan.Provider.ProviderId));
+        }
+
         return auth;
     }
 
