@@ -1,8 +1,6 @@
 using System.Text;
 using Scc.Core.Launch;
 using Scc.Core.Runtime;
-using Scc.Integration.Tests.Runtime;
-using Scc.Testing;
 
 namespace Scc.Integration.Tests.Launch;
 
@@ -13,44 +11,22 @@ namespace Scc.Integration.Tests.Launch;
 /// (a credentials file in the volume) and not.
 /// </summary>
 [Collection("sandbox")]
-public sealed class DetachedSignInTests : IAsyncLifetime, IDisposable
+public sealed class DetachedSignInTests : EngineSessionTests
 {
     private const string Provider = "claude";
     private const string Image = "scc-agent-claude";
-    private readonly DockerTestEngine _engine = new();
-    private readonly TestEnvironment _env = new();
-    private readonly List<string> _volumes = [];
-
-    public Task InitializeAsync() => _engine.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_engine.Info is not null)
-        {
-            foreach (var v in _volumes)
-            {
-                await _engine.Runtime.RemoveVolumeAsync(v, CancellationToken.None);
-            }
-        }
-
-        await _engine.DisposeAsync();
-    }
-
-    public void Dispose() => _env.Dispose();
 
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task DetachedStart_ChecksTheSignInThroughTheFilesContainer(bool signedIn)
     {
-        _engine.RequireEngine();
-        LaunchCancellationTests.WriteUserConfig(_env);
-        var ws = _env.Dir($"ws-sign-in-{signedIn}");
+        Engine.RequireEngine();
+        LaunchCancellationTests.WriteUserConfig(Env);
+        var ws = Env.Dir($"ws-sign-in-{signedIn}");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        await using var scc = new InProcessScc(_env, _engine.Runtime);
-        var volume = _engine.Name("data");
-        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = volume;
-        _volumes.Add(volume);
+        await using var scc = new InProcessScc(Env, Engine.Runtime);
+        var volume = IsolateDataVolume(scc);
         if (signedIn)
         {
             await WriteCredentialsAsync(volume);
@@ -59,7 +35,7 @@ public sealed class DetachedSignInTests : IAsyncLifetime, IDisposable
         var result = await scc.StartAsync(new LaunchRequest(ws, ws) { Provider = Provider, Detach = true }, CancellationToken.None);
         try
         {
-            (await _engine.Runtime.InspectContainerAsync(result.Container, CancellationToken.None))!.Running.ShouldBeTrue("the sandbox starts either way");
+            (await Engine.Runtime.InspectContainerAsync(result.Container, CancellationToken.None))!.Running.ShouldBeTrue("the sandbox starts either way");
             if (signedIn)
             {
                 scc.Err.ShouldNotContain("needs a sign-in", customMessage: scc.Err);
@@ -75,7 +51,7 @@ public sealed class DetachedSignInTests : IAsyncLifetime, IDisposable
             var read = calls.ToList().FindIndex(c => c.Member == nameof(IContainerRuntime.ReadFileAsync) && c.Subject == identity.FilesContainerName);
             read.ShouldBeGreaterThanOrEqualTo(0, "the sign-in check reads through the files container");
             calls.Skip(read).ShouldContain(c => c.Member == nameof(IContainerRuntime.RemoveContainerAsync) && c.Subject == identity.FilesContainerName);
-            (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
+            (await Engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
         }
         finally
         {
@@ -86,17 +62,17 @@ public sealed class DetachedSignInTests : IAsyncLifetime, IDisposable
     /// <summary>A credentials file as a signed-in Claude Code leaves it (any non-empty object), owned by the agent.</summary>
     private async Task WriteCredentialsAsync(string volume)
     {
-        var name = _engine.Name("creds");
-        await _engine.Runtime.EnsureVolumeAsync(volume, _engine.Labels, CancellationToken.None);
+        var name = Engine.Name("creds");
+        await Engine.Runtime.EnsureVolumeAsync(volume, Engine.Labels, CancellationToken.None);
         await ScratchContainer.UseAsync(
-            _engine.Runtime,
+            Engine.Runtime,
             Image,
             name,
-            _engine.Labels,
+            Engine.Labels,
             [MountSpec.Volume(volume, "/data")],
             async () =>
             {
-                await _engine.Runtime.WriteFilesAsync(
+                await Engine.Runtime.WriteFilesAsync(
                     name,
                     "/",
                     [new ContainerFile("data/.credentials.json", Encoding.UTF8.GetBytes("""{"claudeAiOauth":{"scopes":["test"]}}"""), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)],

@@ -14,29 +14,9 @@ namespace Scc.Integration.Tests.Launch;
 /// (the engine did the work, the pipeline learns of the cancellation first).
 /// </summary>
 [Collection("sandbox")]
-public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
+public sealed class LaunchCancellationTests : EngineSessionTests
 {
     private const string Provider = "claude";
-    private readonly DockerTestEngine _engine = new();
-    private readonly TestEnvironment _env = new();
-    private readonly List<string> _volumes = [];
-
-    public Task InitializeAsync() => _engine.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_engine.Info is not null)
-        {
-            foreach (var v in _volumes)
-            {
-                await _engine.Runtime.RemoveVolumeAsync(v, CancellationToken.None);
-            }
-        }
-
-        await _engine.DisposeAsync();
-    }
-
-    public void Dispose() => _env.Dispose();
 
     internal static void WriteUserConfig(TestEnvironment env)
     {
@@ -80,11 +60,11 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
     [MemberData(nameof(Steps))]
     public async Task Start_CancelledAtStep_LeavesNothingAndAuditsFailure(string step, bool after, bool enforced)
     {
-        _engine.RequireEngine();
-        WriteUserConfig(_env);
-        var ws = _env.Dir($"ws-{step}-{after}-{enforced}");
+        Engine.RequireEngine();
+        WriteUserConfig(Env);
+        var ws = Env.Dir($"ws-{step}-{after}-{enforced}");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        await using var scc = new InProcessScc(_env, _engine.Runtime);
+        await using var scc = new InProcessScc(Env, Engine.Runtime);
         var volume = IsolateDataVolume(scc);
         using var cts = new CancellationTokenSource();
         Func<EngineCall, bool> match = step switch
@@ -108,27 +88,27 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
 
         scc.Runtime.Calls.ShouldContain(c => match(c), $"the pipeline never reached {step}");
         await AssertNothingLeftAsync(identity, ws);
-        (await _engine.Runtime.InspectVolumeAsync(volume, CancellationToken.None)).ShouldBeNull("the start created the data volume, so its failure removes it");
+        (await Engine.Runtime.InspectVolumeAsync(volume, CancellationToken.None)).ShouldBeNull("the start created the data volume, so its failure removes it");
         AssertFailureAudited(scc, ws);
     }
 
     [SkippableFact]
     public async Task Start_CancelledAfterCreate_KeepsADataVolumeThatExistedBefore()
     {
-        _engine.RequireEngine();
-        WriteUserConfig(_env);
-        var ws = _env.Dir("ws-existing-volume");
+        Engine.RequireEngine();
+        WriteUserConfig(Env);
+        var ws = Env.Dir("ws-existing-volume");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
-        await using var scc = new InProcessScc(_env, _engine.Runtime);
+        await using var scc = new InProcessScc(Env, Engine.Runtime);
         var volume = IsolateDataVolume(scc);
-        await _engine.Runtime.EnsureVolumeAsync(volume, _engine.Labels, CancellationToken.None);
+        await Engine.Runtime.EnsureVolumeAsync(volume, Engine.Labels, CancellationToken.None);
         using var cts = new CancellationTokenSource();
         scc.Runtime.CancelAt(cts, c => c.Member == nameof(IContainerRuntime.CreateContainerAsync) && c.Subject == identity.ContainerName, afterTheCall: true);
 
         await Should.ThrowAsync<OperationCanceledException>(() => scc.StartAsync(Request(ws, enforced: false), cts.Token));
 
         await AssertNothingLeftAsync(identity, ws);
-        (await _engine.Runtime.InspectVolumeAsync(volume, CancellationToken.None)).ShouldNotBeNull("a data volume that existed before keeps the sign-in");
+        (await Engine.Runtime.InspectVolumeAsync(volume, CancellationToken.None)).ShouldNotBeNull("a data volume that existed before keeps the sign-in");
         AssertFailureAudited(scc, ws);
     }
 
@@ -139,13 +119,13 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
     [SkippableFact]
     public async Task StartProcess_SigintWhileCreating_Exit130AndNothingLeft()
     {
-        _engine.RequireEngine();
-        WriteUserConfig(_env);
-        var org = WriteEnforcedOrg(_env);
-        var ws = _env.Dir("ws-sigint");
+        Engine.RequireEngine();
+        WriteUserConfig(Env);
+        var org = WriteEnforcedOrg(Env);
+        var ws = Env.Dir("ws-sigint");
         var identity = SessionIdentity.For(Provider, WorkspacePaths.Canonicalize(ws, ws));
         var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds();
-        var psi = SccProcess.StartInfo(_env, null, "--org-config", org, "start", ws, "--provider", Provider, "--detach");
+        var psi = SccProcess.StartInfo(Env, null, "--org-config", org, "start", ws, "--provider", Provider, "--detach");
         using var process = System.Diagnostics.Process.Start(psi)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -173,35 +153,26 @@ public sealed class LaunchCancellationTests : IAsyncLifetime, IDisposable
         process.ExitCode.ShouldBe(130, $"stdout: {await stdout}\nstderr: {err}");
         err.ShouldContain("Cancelled");
         await AssertNothingLeftAsync(identity, ws);
-        var events = Scc.Core.Audit.AuditReader.Tail(new Scc.Core.Audit.AuditLog(_env.Paths).FilePath, 1000);
+        var events = Scc.Core.Audit.AuditReader.Tail(new Scc.Core.Audit.AuditLog(Env.Paths).FilePath, 1000);
         events.ShouldContain(e => e["type"]!.GetValue<string>() == "launch.failed");
         events.ShouldNotContain(e => e["type"]!.GetValue<string>() == "launch.started");
-    }
-
-    /// <summary>The provider's data volume is shared by every session of the machine: the test uses its own.</summary>
-    private string IsolateDataVolume(InProcessScc scc)
-    {
-        var volume = _engine.Name("data");
-        scc.Runtime.VolumeAliases["docker-claude-sandbox-data"] = volume;
-        _volumes.Add(volume);
-        return volume;
     }
 
     private LaunchRequest Request(string ws, bool enforced) => new(ws, ws)
     {
         Provider = Provider,
         Detach = true,
-        OrgConfigOverride = enforced ? WriteEnforcedOrg(_env) : null,
+        OrgConfigOverride = enforced ? WriteEnforcedOrg(Env) : null,
     };
 
     private async Task AssertNothingLeftAsync(SessionIdentity identity, string ws)
     {
         var none = CancellationToken.None;
-        (await _engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), none)).ShouldBeEmpty($"containers left for {ws}");
-        (await _engine.Runtime.ListNetworksAsync(SessionLabels.ForWorkspace(identity.Workspace), none)).ShouldBeEmpty($"networks left for {ws}");
-        (await _engine.Runtime.InspectContainerAsync(identity.ContainerName, none)).ShouldBeNull();
-        (await _engine.Runtime.InspectContainerAsync(identity.ProxyContainerName, none)).ShouldBeNull();
-        (await _engine.Runtime.InspectNetworkAsync(identity.NetworkName, none)).ShouldBeNull();
+        (await Engine.Runtime.ListContainersAsync(SessionLabels.ForWorkspace(identity.Workspace), none)).ShouldBeEmpty($"containers left for {ws}");
+        (await Engine.Runtime.ListNetworksAsync(SessionLabels.ForWorkspace(identity.Workspace), none)).ShouldBeEmpty($"networks left for {ws}");
+        (await Engine.Runtime.InspectContainerAsync(identity.ContainerName, none)).ShouldBeNull();
+        (await Engine.Runtime.InspectContainerAsync(identity.ProxyContainerName, none)).ShouldBeNull();
+        (await Engine.Runtime.InspectNetworkAsync(identity.NetworkName, none)).ShouldBeNull();
     }
 
     private static void AssertFailureAudited(InProcessScc scc, string ws)
