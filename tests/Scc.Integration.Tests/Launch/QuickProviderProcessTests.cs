@@ -19,6 +19,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
 {
     private readonly DockerTestEngine _engine = new();
     private readonly TestEnvironment _env = new();
+    private readonly List<string> _images = [];
     private string? _volume;
 
     public Task InitializeAsync() => _engine.InitializeAsync();
@@ -28,6 +29,12 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         if (_engine.Info is not null && _volume is not null)
         {
             await _engine.Runtime.RemoveVolumeAsync(_volume, CancellationToken.None);
+        }
+
+        // scc rebuilds a throw-away image that is stale for it with its own labels, without the test's.
+        foreach (var image in _engine.Info is null ? [] : _images)
+        {
+            await _engine.Runtime.RemoveImageAsync(image, CancellationToken.None);
         }
 
         await _engine.DisposeAsync();
@@ -262,6 +269,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         LaunchCancellationTests.WriteUserConfig(_env);
         await SccProcess.EnsureBaseImageAsync(_env, _engine.Runtime);
         var image = $"scc-test-quick:{_engine.RunId}";
+        _images.Add(image);
         var context = _env.Dir("quick-image");
         File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {ImageProvisioner.BaseImage}\n");
         await _engine.Runtime.BuildImageAsync(new ImageBuildRequest(context, [image], Labels: _engine.Labels), null, CancellationToken.None);

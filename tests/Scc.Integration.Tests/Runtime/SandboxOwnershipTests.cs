@@ -134,7 +134,9 @@ public sealed class SandboxOwnershipTests(DockerTestEngine engine) : IClassFixtu
             labels[key] = value;
         }
 
-        var spec = plan.Container with { Name = engine.Name("sandbox"), Labels = labels };
+        // The volumes the creation makes (the session's policy volume) carry it too, so the engine fixture removes them.
+        var mounts = plan.Container.Mounts.Select(m => m.Kind == MountKind.Volume ? m with { VolumeLabels = engine.Labels } : m).ToList();
+        var spec = plan.Container with { Name = engine.Name("sandbox"), Labels = labels, Mounts = mounts };
         var id = await engine.Runtime.CreateContainerAsync(spec, None);
         await new SandboxPreparer(engine.Runtime).PrepareAsync(id, plan, provider.DataMountPath, None);
         await engine.Runtime.StartContainerAsync(id, None);
