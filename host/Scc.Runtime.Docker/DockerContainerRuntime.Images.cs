@@ -75,6 +75,28 @@ internal sealed partial class DockerContainerRuntime
             },
             cancellationToken);
 
+    public Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken) =>
+        CallAsync(
+            "remove the image",
+            id,
+            async c =>
+            {
+                try
+                {
+                    await c.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = false }, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (DockerApiException e) when (IsNotFound(e))
+                {
+                    return true;
+                }
+                catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    return false; // used by a container, a parent of another image, or tagged more than once
+                }
+            },
+            cancellationToken);
+
     public async Task<ImageBuildResult> BuildImageAsync(ImageBuildRequest request, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken)
     {
         if (request.Tags.Count == 0)

@@ -70,6 +70,18 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public Task RemoveImageAsync(string reference, CancellationToken cancellationToken) =>
         Run($"remove-image {reference}", () => Images.Remove(reference));
 
+    public Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken) =>
+        Run($"remove-unused-image {id}", () =>
+        {
+            var tagged = Images.Where(i => i.Value.Id == id).Select(i => i.Key).ToList();
+            if (tagged.Count > 0 || Containers.Values.Any(c => c.Spec.Image == id))
+            {
+                return false;
+            }
+
+            return true;
+        });
+
     public Task<ImageBuildResult> BuildImageAsync(ImageBuildRequest request, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken) =>
         Run($"build {string.Join(',', request.Tags)}", () =>
         {

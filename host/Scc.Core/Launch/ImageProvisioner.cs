@@ -154,7 +154,9 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
 
             progress?.Report(new ImageBuildEvent(ImageBuildEventKind.Step, $"building {tag} ({kind.ToString().ToLowerInvariant()} image)", null, null));
             var labels = new Dictionary<string, string> { ["scc.managed"] = "true", ["scc.image"] = tag, [ImageFreshness.ContextHashLabel] = contextHash };
-            await builder.BuildImageAsync(new ImageBuildRequest(temp, [tag], BuildArgs: buildArgs, Labels: labels, NoCache: options.NoCache), progress, cancellationToken).ConfigureAwait(false);
+            var previous = await images.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
+            var built = await builder.BuildImageAsync(new ImageBuildRequest(temp, [tag], BuildArgs: buildArgs, Labels: labels, NoCache: options.NoCache), progress, cancellationToken).ConfigureAwait(false);
+            await RemoveReplacedAsync(previous, built).ConfigureAwait(false);
         }
         finally
         {
@@ -165,6 +167,28 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// The image a rebuild replaced (a stale one after an upgrade, or `--no-cache`) lost its tag: it goes, unless the
+    /// engine says something still needs it (a running session of it, an image built on it). Otherwise every upgrade
+    /// would leave the previous images behind, hundreds of MB each. Best effort: the build succeeded either way.
+    /// </summary>
+    private async Task RemoveReplacedAsync(ImageInfo? previous, ImageBuildResult built)
+    {
+        if (previous is null || string.Equals(previous.Id, built.ImageId, StringComparison.Ordinal) || !previous.Labels.ContainsKey(ImageFreshness.ContextHashLabel))
+        {
+            return;
+        }
+
+        try
+        {
+            await images.RemoveImageIfUnusedAsync(previous.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException)
+        {
+            // Left for `docker image prune`: not worth failing a build that worked.
         }
     }
 

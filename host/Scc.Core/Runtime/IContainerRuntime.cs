@@ -23,6 +23,12 @@ internal interface IImageStore
     Task<IReadOnlyList<ImageInfo>> ListImagesAsync(LabelSelector? labels, string? reference, CancellationToken cancellationToken);
 
     Task RemoveImageAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes an image by id unless something still needs it (a container, a child image, a tag): then the engine
+    /// refuses and this returns false. True when it was removed (or was gone already).
+    /// </summary>
+    Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken);
 }
 
 internal interface IImageBuilder

@@ -121,6 +121,9 @@ internal sealed class InterceptingRuntime(IContainerRuntime inner) : IContainerR
     public Task RemoveImageAsync(string reference, CancellationToken cancellationToken) =>
         Run(nameof(RemoveImageAsync), reference, () => inner.RemoveImageAsync(reference, cancellationToken));
 
+    public Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken) =>
+        Run(nameof(RemoveImageIfUnusedAsync), id, () => inner.RemoveImageIfUnusedAsync(id, cancellationToken));
+
     public Task<ImageBuildResult> BuildImageAsync(ImageBuildRequest request, IProgress<ImageBuildEvent>? progress, CancellationToken cancellationToken) =>
         Run(nameof(BuildImageAsync), request.Tags.FirstOrDefault(), () => inner.BuildImageAsync(request, progress, cancellationToken));
 

@@ -204,7 +204,8 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
     /// <summary>
     /// A stale agent image on `scc start`: the first start builds the missing image (labelled with its context hash);
     /// after the plugin's build context changes (an upgrade), `images list` calls it stale and the next start
-    /// rebuilds it with the usual progress lines before it starts the session; a third start builds nothing.
+    /// rebuilds it with the usual progress lines before it starts the session, and removes the image it replaced; a
+    /// third start builds nothing.
     /// </summary>
     [SkippableFact]
     public async Task StartProcess_ProviderImageStale_RebuiltOnStartAndShownStale()
@@ -240,7 +241,8 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         var first = await StartAsync();
         Flat(first.Start.Err).ShouldContain($"Building the Quick test agent image {image} (not built yet)");
         first.Version.ShouldBe("v1");
-        (await _engine.Runtime.InspectImageAsync(image, CancellationToken.None))!.Labels.ShouldContainKey(ImageFreshness.ContextHashLabel);
+        var v1 = (await _engine.Runtime.InspectImageAsync(image, CancellationToken.None))!;
+        v1.Labels.ShouldContainKey(ImageFreshness.ContextHashLabel);
 
         File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("v1", "v2", StringComparison.Ordinal));
         var list = await SccProcess.RunAsync(_env, vars, timeout, "images", "list", "--json");
@@ -251,6 +253,7 @@ public sealed class QuickProviderProcessTests : IAsyncLifetime, IDisposable
         Flat(second.Start.Err).ShouldContain($"Building the Quick test agent image {image} (stale, built from another build context than this scc ships");
         Flat(second.Start.Err).ShouldContain("Step ");
         second.Version.ShouldBe("v2");
+        (await _engine.Runtime.InspectImageAsync(v1.Id, CancellationToken.None)).ShouldBeNull("the rebuild removes the image it replaced (no session uses it any more)");
 
         var third = await StartAsync();
         Flat(third.Start.Err).ShouldNotContain("Building");

@@ -52,6 +52,24 @@ public sealed class DockerImageBuildTests(DockerTestEngine engine) : IClassFixtu
             .ShouldContain(i => i.Tags.Contains(tag));
     }
 
+    /// <summary>What a rebuild does with the image it replaced: kept while a container uses it, removed after.</summary>
+    [SkippableFact]
+    public async Task RemoveImageIfUnused_RefusedWhileAContainerUsesIt_RemovedAfter()
+    {
+        engine.RequireEngine();
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), $"FROM {DockerTestEngine.BaseImage}\nRUN echo {engine.RunId} > /marker\n");
+        var built = await engine.Runtime.BuildImageAsync(new ImageBuildRequest(_context, [$"scc-test-unused:{engine.RunId}"], Labels: engine.Labels), null, None);
+        var container = await engine.StartIdleContainerAsync(s => s with { Image = built.ImageId });
+
+        (await engine.Runtime.RemoveImageIfUnusedAsync(built.ImageId, None)).ShouldBeFalse("a container uses it");
+        (await engine.Runtime.InspectImageAsync(built.ImageId, None)).ShouldNotBeNull();
+
+        await engine.Runtime.RemoveContainerAsync(container, None);
+        (await engine.Runtime.RemoveImageIfUnusedAsync(built.ImageId, None)).ShouldBeTrue();
+        (await engine.Runtime.InspectImageAsync(built.ImageId, None)).ShouldBeNull();
+        (await engine.Runtime.RemoveImageIfUnusedAsync(built.ImageId, None)).ShouldBeTrue("gone already counts as removed");
+    }
+
     [SkippableFact]
     public async Task Build_FailingRun_NamesTheFailingStepAndItsOutput()
     {
