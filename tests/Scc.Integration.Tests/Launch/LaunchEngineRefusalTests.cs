@@ -169,11 +169,12 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
             var before = await _engine.Runtime.ExecAsync(identity.ContainerName, new ExecRequest(["cat", "/etc/scc/safety-policy.json"]), CancellationToken.None);
             await using var second = NewScc();
 
-            // The lookups (before the policy volume is made) see nothing of the first session.
+            // The lookups (before anything is created) see nothing of the first session; what comes after them (the
+            // files container's check that the policy volume is its own) sees the engine as it is.
             var lookups = true;
             second.Runtime.Before = c =>
             {
-                if (c.Member == nameof(IContainerRuntime.EnsureVolumeAsync))
+                if (c.Member == nameof(IContainerRuntime.CreateContainerAsync))
                 {
                     lookups = false;
                 }
@@ -198,6 +199,9 @@ public sealed class LaunchEngineRefusalTests : IAsyncLifetime, IDisposable
             after.ExitCode.ShouldBe(0, after.StandardError);
             after.StandardOutput.ShouldBe(before.StandardOutput);
             (await _engine.Runtime.InspectContainerAsync(identity.FilesContainerName, CancellationToken.None)).ShouldBeNull();
+            second.Runtime.Calls.ShouldNotContain(
+                c => c.Member == nameof(IContainerRuntime.WriteFilesAsync) && c.Subject == identity.FilesContainerName,
+                "the second start's files container must not write into the first session's volumes");
         }
         finally
         {
