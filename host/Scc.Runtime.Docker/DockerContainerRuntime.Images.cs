@@ -58,7 +58,12 @@ internal sealed partial class DockerContainerRuntime
             },
             cancellationToken);
 
-    public Task RemoveImageAsync(string reference, CancellationToken cancellationToken) =>
+    public Task RemoveImageAsync(string reference, CancellationToken cancellationToken) => DeleteImageAsync(reference, force: true, cancellationToken);
+
+    public Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken) => DeleteImageAsync(id, force: false, cancellationToken);
+
+    /// <summary>True when removed or gone already; false when, without force, the engine refuses (the image is needed).</summary>
+    private Task<bool> DeleteImageAsync(string reference, bool force, CancellationToken cancellationToken) =>
         CallAsync(
             "remove the image",
             reference,
@@ -66,31 +71,14 @@ internal sealed partial class DockerContainerRuntime
             {
                 try
                 {
-                    await c.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = true }, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DockerApiException e) when (IsNotFound(e))
-                {
-                    // Gone already.
-                }
-            },
-            cancellationToken);
-
-    public Task<bool> RemoveImageIfUnusedAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync(
-            "remove the image",
-            id,
-            async c =>
-            {
-                try
-                {
-                    await c.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = false }, cancellationToken).ConfigureAwait(false);
+                    await c.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = force }, cancellationToken).ConfigureAwait(false);
                     return true;
                 }
                 catch (DockerApiException e) when (IsNotFound(e))
                 {
-                    return true;
+                    return true; // gone already
                 }
-                catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+                catch (DockerApiException e) when (!force && e.StatusCode == System.Net.HttpStatusCode.Conflict)
                 {
                     return false; // used by a container, a parent of another image, or tagged more than once
                 }
