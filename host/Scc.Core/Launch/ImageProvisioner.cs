@@ -56,8 +56,8 @@ internal sealed class ImageProvisioner(IImageStore images, IImageBuilder builder
         StatusAsync(sources.ProxyTag, () => Hash(sources.Proxy), cancellationToken);
 
     /// <summary>One engine call (an inspect), like an existence check: what every start asks.</summary>
-    public async Task<ImageStatus> AgentStatusAsync(ProviderRuntimeSpec provider, string pluginFolder, CancellationToken cancellationToken) =>
-        await StatusAsync(provider.ImageReference, () => AgentHash(provider, pluginFolder), cancellationToken).ConfigureAwait(false);
+    public Task<ImageStatus> AgentStatusAsync(ProviderRuntimeSpec provider, string pluginFolder, CancellationToken cancellationToken) =>
+        StatusAsync(provider.ImageReference, () => AgentHash(provider, pluginFolder), cancellationToken);
 
     /// <summary>The inspect is asked first; the build context is hashed (a few ms: the evaluator binary) while the engine answers.</summary>
     private async Task<ImageStatus> StatusAsync(string tag, Func<string> contextHash, CancellationToken cancellationToken)

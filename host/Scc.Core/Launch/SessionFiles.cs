@@ -147,15 +147,8 @@ internal sealed class SessionFiles(IContainerRuntime runtime)
     {
         public bool IsAvailable => true;
 
-        public Task<byte[]?> ReadFileAsync(string relativePath, CancellationToken cancellationToken)
-        {
-            if (relativePath.StartsWith('/') || relativePath.Split('/').Contains(".."))
-            {
-                throw new ArgumentException($"'{relativePath}' is not a path inside the data volume.", nameof(relativePath));
-            }
-
-            return runtime.ReadFileAsync(container, $"/{DataRoot}/{relativePath}", cancellationToken);
-        }
+        public Task<byte[]?> ReadFileAsync(string relativePath, CancellationToken cancellationToken) =>
+            runtime.ReadFileAsync(container, VolumeDataReaderFactory.PathInVolume("/" + DataRoot, relativePath), cancellationToken);
     }
 
     private static async Task Wrap(LaunchPlan plan, Func<Task> write)

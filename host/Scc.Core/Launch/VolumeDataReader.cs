@@ -21,6 +21,15 @@ internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImage
 
     public IProviderDataReader For(ProviderRuntimeSpec spec) => new Reader(this, spec);
 
+    /// <summary>
+    /// Where a provider's <paramref name="relativePath"/> is in a container that mounts its data volume at
+    /// <paramref name="mountPoint"/>; a path that would leave the volume is refused (every reader of provider data).
+    /// </summary>
+    public static string PathInVolume(string mountPoint, string relativePath) =>
+        relativePath.StartsWith('/') || relativePath.Split('/').Contains("..")
+            ? throw new ArgumentException($"'{relativePath}' is not a path inside the data volume.", nameof(relativePath))
+            : $"{mountPoint}/{relativePath}";
+
     private sealed class Reader(VolumeDataReaderFactory owner, ProviderRuntimeSpec spec) : IProviderDataReader
     {
         private string? _image;
@@ -35,10 +44,7 @@ internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImage
                 throw new InvalidOperationException("No container runtime is available to read provider data.");
             }
 
-            if (relativePath.StartsWith('/') || relativePath.Split('/').Contains(".."))
-            {
-                throw new ArgumentException($"'{relativePath}' is not a path inside the data volume.", nameof(relativePath));
-            }
+            var path = PathInVolume(MountPoint, relativePath);
 
             // A volume that does not exist holds no credentials; mounting it would create it (unlabelled).
             if (await owner._volumes.InspectVolumeAsync(spec.DataVolumeName, cancellationToken).ConfigureAwait(false) is null)
@@ -53,7 +59,7 @@ internal sealed class VolumeDataReaderFactory(IEngineInfoProvider engine, IImage
                 name,
                 new Dictionary<string, string> { [SessionLabels.Managed] = SessionLabels.ManagedValue, [SessionLabels.Role] = "data-reader" },
                 [MountSpec.Volume(spec.DataVolumeName, MountPoint, readOnly: true)],
-                () => owner._files.ReadFileAsync(name, $"{MountPoint}/{relativePath}", cancellationToken),
+                () => owner._files.ReadFileAsync(name, path, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
 
