@@ -93,9 +93,12 @@ public class RuntimeStartBenchmarks
         await _runtime.StartContainerAsync(_current, CancellationToken.None);
     }
 
-    internal static string Docker(params string[] args)
+    internal static string Docker(params string[] args) => Tool("docker", args);
+
+    /// <summary>Runs a command line tool and returns its standard output; a failure throws with its standard error.</summary>
+    internal static string Tool(string file, params string[] args)
     {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
@@ -105,7 +108,7 @@ public class RuntimeStartBenchmarks
         var stdout = process.StandardOutput.ReadToEnd();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"docker {string.Join(' ', args)}: {stderr}");
+        return process.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {stderr}");
     }
 }
 
