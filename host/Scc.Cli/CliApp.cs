@@ -63,7 +63,11 @@ internal static class CliApp
         return engine;
     }
 
-    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null, DockerClientProvider? engine = null)
+    /// <param name="cancellation">
+    /// Set by a caller that is not the process (the resident helper): the invocation is cancelled through it and
+    /// installs no signal handler of its own. Without it, Ctrl-C, SIGTERM and SIGHUP cancel the invocation.
+    /// </param>
+    public static async Task<int> RunAsync(string[] args, CliOutput output, IEnvironment environment, string? builtInPluginDir = null, Action<IServiceCollection>? configure = null, DockerClientProvider? engine = null, CancellationToken? cancellation = null)
     {
         await using var provider = BuildServices(output, environment, builtInPluginDir, configure, engine);
         var context = provider.GetRequiredService<CliContext>();
@@ -99,6 +103,11 @@ internal static class CliApp
         }
 
         context.ParseResult = parseResult;
+        if (cancellation is { } token)
+        {
+            return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output.OutWriter, Error = output.ErrWriter, ProcessTerminationTimeout = null }, token).ConfigureAwait(false);
+        }
+
         var config = new InvocationConfiguration { Output = output.OutWriter, Error = output.ErrWriter, ProcessTerminationTimeout = CancellationGracePeriod };
         // A closed terminal (SIGHUP) ends a command like Ctrl-C does, instead of killing scc on the spot: an attached
         // session is then stopped and removed rather than left running without its parent.

@@ -33,6 +33,7 @@ internal static class CliServiceCollectionExtensions
         services.AddTopLevel<TeamCommand>("team", typeof(TeamListCommand), typeof(TeamCurrentCommand), typeof(TeamSwitchCommand), typeof(TeamInfoCommand));
         services.AddTopLevel<ConfigCommand>("config", typeof(ConfigExplainCommand), typeof(ConfigValidateCommand));
         services.AddTopLevel<InitCommand>("init");
+        services.AddTopLevel<HelperCommand>("helper", typeof(HelperServeCommand), typeof(HelperStatusCommand), typeof(HelperStopCommand));
         return services;
     }
 

@@ -55,7 +55,7 @@ internal sealed class ImagesBuildCommand : SccCommand
             throw new NotFoundException($"There is no loaded provider \"{wanted}\".", "See `scc provider show`.");
         }
 
-        var ui = new LaunchUi(Output, LaunchUi.TerminalAttached);
+        var ui = new LaunchUi(Output, Output.TerminalAttached);
         await ui.WithBuildProgressAsync($"Building {ImageProvisioner.BaseImage}", async p => { await _images.BuildBaseAsync(options, p, cancellationToken).ConfigureAwait(false); return true; }).ConfigureAwait(false);
         foreach (var plugin in targets)
         {

@@ -54,7 +54,7 @@ internal sealed class StartCommand : SccCommand
             OrgConfigOverride = Context.OrgConfigOverride,
             Offline = Context.Offline,
         };
-        var ui = new LaunchUi(Output, interactive: !json && LaunchUi.TerminalAttached);
+        var ui = new LaunchUi(Output, interactive: !json && Output.TerminalAttached);
         var result = await _pipeline.StartAsync(request, ui, cancellationToken).ConfigureAwait(false);
         if (json)
         {

@@ -43,7 +43,16 @@ internal sealed class CliOutput
         () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
         Console.Out,
         Console.Error,
-        plainErrors: Console.IsErrorRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+        plainErrors: Console.IsErrorRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")))
+    {
+        TerminalAttached = !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected,
+    };
+
+    /// <summary>
+    /// Whether a person is at a terminal on all three standard streams (prompts and live progress are then possible).
+    /// Only the process's own output says so: captured output and the resident helper's never do.
+    /// </summary>
+    public bool TerminalAttached { get; private init; }
 
     public const string ApiVersion = "scc.cli/v1";
 

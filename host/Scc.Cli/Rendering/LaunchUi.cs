@@ -10,8 +10,6 @@ internal sealed class LaunchUi(CliOutput output, bool interactive) : ILaunchUi
 {
     public bool IsInteractive { get; } = interactive;
 
-    public static bool TerminalAttached => !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-
     public string ChooseProvider(IReadOnlyList<ProviderRuntimeSpec> candidates) =>
         output.Err.Prompt(new SelectionPrompt<string>()
             .Title("Which agent should run in this workspace?")

@@ -44,6 +44,8 @@ internal static class SccProcess
             psi.Environment[k] = v;
         }
 
+        // No resident helper unless a test asks for one (HelperTests): each test's scc is a process of its own.
+        psi.Environment["SCC_HELPER"] = "0";
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>())
         {
             psi.Environment[k] = v;
@@ -79,6 +81,25 @@ internal static class SccProcess
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
         return await RunAsync(psi, TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>
+    /// Writes a user config under <paramref name="configHome"/> (an XDG_CONFIG_HOME) that installs the machine's CA
+    /// bundle into the images scc builds: registries reached from inside a build may present a chain only the machine's
+    /// bundle trusts (DESIGN.md §10).
+    /// </summary>
+    public static void WriteUserConfig(string configHome)
+    {
+        var config = new System.Text.Json.Nodes.JsonObject();
+        const string machineBundle = "/etc/ssl/certs/ca-certificates.crt";
+        if (File.Exists(machineBundle))
+        {
+            config["runtime"] = new System.Text.Json.Nodes.JsonObject { ["extra_ca_certificates"] = new System.Text.Json.Nodes.JsonArray(machineBundle) };
+        }
+
+        var dir = Path.Combine(configHome, "scc");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
     }
 
     public static string Text(params string[] lines) => string.Join('\n', lines);

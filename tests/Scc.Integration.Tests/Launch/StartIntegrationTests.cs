@@ -25,20 +25,7 @@ public sealed class StartIntegrationTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    private void WriteUserConfig()
-    {
-        var config = new JsonObject();
-        const string machineBundle = "/etc/ssl/certs/ca-certificates.crt";
-        if (File.Exists(machineBundle))
-        {
-            // Registries reached from inside a build may present a chain only the machine's bundle trusts (DESIGN.md §10).
-            config["runtime"] = new JsonObject { ["extra_ca_certificates"] = new JsonArray(machineBundle) };
-        }
-
-        var dir = Path.Combine(_env.Root, "config", "scc");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
-    }
+    private void WriteUserConfig() => SccProcess.WriteUserConfig(Path.Combine(_env.Root, "config"));
 
     private async Task<string> MakeWorkspaceAsync()
     {
