@@ -10,6 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${1:-12}"
 . "$root/bench/publish-scc.sh"
+export SCC_HELPER=0 # the floor compares new processes: scc's start in one of its own, not through the resident helper
 floor="$root/artifacts/bench/launch-floor/LaunchFloor"
 if [ ! -x "$floor" ]; then
     dotnet publish "$root/bench/LaunchFloor/LaunchFloor.csproj" -c Release -r linux-x64 -o "$root/artifacts/bench/launch-floor" -v q -nologo >/dev/null
