@@ -128,6 +128,23 @@ public sealed class HelperProtocolTests : IDisposable
         HelperSocket.PathFor(_env.Environment).ShouldBeNull(); // too long for a unix socket
     }
 
+    [Fact]
+    public void BuildIdentity_ChangesWithAnyAssemblyOfTheApp()
+    {
+        var app = _env.Dir("app");
+        File.WriteAllText(Path.Combine(app, "scc.dll"), "one");
+        File.WriteAllText(Path.Combine(app, "Scc.Core.dll"), "core");
+        var before = HelperSocket.BuildIdentity(app);
+
+        File.WriteAllText(Path.Combine(app, "notes.txt"), "not code");
+        HelperSocket.BuildIdentity(app).ShouldBe(before);
+        File.WriteAllText(Path.Combine(app, "Scc.Core.dll"), "core, fixed"); // another assembly than scc.dll
+        HelperSocket.BuildIdentity(app).ShouldNotBe(before);
+        var resized = HelperSocket.BuildIdentity(app);
+        File.SetLastWriteTimeUtc(Path.Combine(app, "scc.dll"), DateTime.UtcNow.AddMinutes(1));
+        HelperSocket.BuildIdentity(app).ShouldNotBe(resized);
+    }
+
     [SkippableFact]
     public void Folder_OnlyWhenThisUsersAlone()
     {

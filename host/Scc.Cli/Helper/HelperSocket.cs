@@ -9,14 +9,34 @@ namespace Scc.Cli.Helper;
 
 /// <summary>
 /// Where the resident helper listens and who may talk to it: a unix socket in <c>~/.local/state/scc/helper/</c>, a
-/// folder only its user can enter (0700, owned by the effective uid), named for this build of scc and the engine it
-/// talks to, so a client never reaches a helper of another build or another <c>DOCKER_HOST</c>. Linux only (the peer
+/// folder only its user can enter (0700, owned by the effective uid), named for this build of scc (<see cref="Build"/>)
+/// and the engine it talks to, so a client never reaches a helper of another build or another <c>DOCKER_HOST</c>. Linux only (the peer
 /// check reads SO_PEERCRED).
 /// </summary>
 internal static class HelperSocket
 {
     /// <summary>sun_path holds 108 bytes with its terminating zero.</summary>
     private const int MaxPathBytes = 107;
+
+    /// <summary>
+    /// This build of scc: the name, size and modification time of every assembly in the app's folder. An upgrade
+    /// that changes any of them (not only scc.dll: a deterministic build keeps its MVID when only another assembly's
+    /// code changed) gives a new socket name, so no client of the new build reaches a helper still running the old
+    /// code. Plugins need no part in it: every invocation loads them from disk again.
+    /// </summary>
+    private static readonly Lazy<string> Build = new(() => BuildIdentity(AppContext.BaseDirectory));
+
+    internal static string BuildIdentity(string appFolder)
+    {
+        var text = new StringBuilder(appFolder);
+        foreach (var file in Directory.EnumerateFiles(appFolder, "*.dll").Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(file);
+            text.Append('\n').Append(info.Name).Append(' ').Append(info.Length).Append(' ').Append(info.LastWriteTimeUtc.Ticks);
+        }
+
+        return text.ToString();
+    }
 
     public static string Folder(IEnvironment environment) => Path.Combine(new SccPaths(environment).StateDir, "helper");
 
@@ -28,8 +48,7 @@ internal static class HelperSocket
             return null;
         }
 
-        var build = typeof(HelperSocket).Assembly.ManifestModule.ModuleVersionId.ToString("N");
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{build}\n{environment.Get("DOCKER_HOST")}")))[..16];
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Build.Value}\n{environment.Get("DOCKER_HOST")}")))[..16];
         var path = Path.Combine(Folder(environment), $"{key}.sock");
         return Encoding.UTF8.GetByteCount(path) <= MaxPathBytes ? path : null;
     }
