@@ -146,7 +146,20 @@ internal sealed class HelperServer(string socketPath, TimeSpan idle, int maxRequ
         }
     }
 
+    /// <summary>One connection; whatever goes wrong with it ends only it, never the helper.</summary>
     private async Task ServeAsync(Socket client, CancellationToken stop)
+    {
+        try
+        {
+            await ServeConnectionAsync(client, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The client sees its connection end without an exit code and reports it (HelperClient).
+        }
+    }
+
+    private async Task ServeConnectionAsync(Socket client, CancellationToken stop)
     {
         using (client)
         {
