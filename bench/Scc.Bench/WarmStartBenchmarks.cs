@@ -8,7 +8,6 @@ using Scc.Cli.Rendering;
 using Scc.Core.Paths;
 using Scc.Core.Runtime;
 using Scc.Runtime.Docker;
-using Spectre.Console;
 
 namespace Scc.Bench;
 
@@ -121,12 +120,7 @@ public class WarmStartBenchmarks
 
     private Task<int> Scc(string[] args)
     {
-        var quiet = new CliOutput(
-            () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }),
-            () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }),
-            TextWriter.Null,
-            Console.Error,
-            plainErrors: true);
+        var quiet = CliOutput.ForWriters(TextWriter.Null, Console.Error, plainErrors: true);
 
         // The engine connection outlives each run (an instance registration: the run's container does not dispose it).
         return CliApp.RunAsync(args, quiet, _environment, _pluginDir, services => services.AddSingleton(_engine));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Scc.Cli.Helper;
 using Scc.Core.Errors;
@@ -70,7 +69,13 @@ internal abstract class HelperSubcommand(string name, string description, CliCon
     protected async Task<(string? Socket, int? Pid)> FindAsync(CancellationToken cancellationToken)
     {
         var path = HelperSocket.PathFor(environment);
-        return (path, path is null ? null : await HelperProcess.FindAsync(path, cancellationToken).ConfigureAwait(false));
+        if (path is null || await HelperSocket.ConnectAsync(path, cancellationToken).ConfigureAwait(false) is not { } helper)
+        {
+            return (path, null);
+        }
+
+        helper.Socket.Dispose();
+        return (path, helper.Pid);
     }
 }
 
@@ -114,7 +119,7 @@ internal sealed class HelperStopCommand(CliContext context, IEnvironment environ
         using (process)
         {
             // It stops taking requests at once; a start it is running finishes first.
-            HelperProcess.Terminate(pid);
+            HelperSocket.Terminate(pid);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(TimeSpan.FromSeconds(60));
             try
@@ -130,30 +135,4 @@ internal sealed class HelperStopCommand(CliContext context, IEnvironment environ
         Output.Line($"Stopped the helper (pid {pid}).");
         return ExitCodes.Ok;
     }
-}
-
-/// <summary>The helper process behind a socket, found through the socket itself (the listener's pid, SO_PEERCRED).</summary>
-internal static class HelperProcess
-{
-    public static async Task<int?> FindAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path) || HelperSocket.CheckFolder(Path.GetDirectoryName(path)!) is not null)
-        {
-            return null;
-        }
-
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-
-        return HelperSocket.Peer(socket) is { } peer && peer.Uid == HelperSocket.EffectiveUid ? peer.Pid : null;
-    }
-
-    public static void Terminate(int pid) => HelperSocket.Terminate(pid);
 }

@@ -38,12 +38,6 @@ internal static class HelperClient
     /// </summary>
     public static async Task<int?> TryRunForProcessAsync(string socketPath, string[] args)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
         using var cancel = new CancellationTokenSource();
         void Cancel(PosixSignalContext context)
         {
@@ -56,7 +50,19 @@ internal static class HelperClient
         using var onHangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Cancel);
         await using var stdout = Console.OpenStandardOutput();
         await using var stderr = Console.OpenStandardError();
-        return await TryRunAsync(socketPath, args, Environment.CurrentDirectory, environment, stdout, stderr, cancel.Token).ConfigureAwait(false);
+        return await TryRunAsync(socketPath, args, Environment.CurrentDirectory, ProcessVariables(), stdout, stderr, cancel.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>This process's environment, as a request carries it.</summary>
+    public static Dictionary<string, string> ProcessVariables()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        return environment;
     }
 
     /// <summary>
@@ -74,26 +80,12 @@ internal static class HelperClient
         Stream stderr,
         CancellationToken cancel)
     {
-        if (!File.Exists(socketPath) || HelperSocket.CheckFolder(Path.GetDirectoryName(socketPath)!) is not null)
+        if (await HelperSocket.ConnectAsync(socketPath, CancellationToken.None).ConfigureAwait(false) is not { Socket: var socket })
         {
             return null;
         }
 
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (SocketException)
-        {
-            return null; // a helper that ended left its socket
-        }
-
-        if (HelperSocket.PeerUid(socket) != HelperSocket.EffectiveUid)
-        {
-            return null;
-        }
-
+        using var owned = socket;
         await using var network = new NetworkStream(socket, ownsSocket: false);
         using var frames = new FrameStream(network);
         try

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Scc.Cli.Rendering;
 using Scc.Core.Errors;
 using Scc.Core.Paths;
-using Spectre.Console;
 
 namespace Scc.Cli.Helper;
 
@@ -30,10 +29,6 @@ internal sealed class HelperServer(string socketPath, TimeSpan idle, int maxRequ
     // Read once: the socket's name carries it, so every client of this helper has the same.
     private readonly string? _dockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST");
     private int _busy;
-
-    public TimeSpan Idle => idle;
-
-    public int MaxRequests => maxRequests;
 
     /// <summary>Serves until idle, the request limit or <paramref name="stop"/>; in-flight invocations finish first.</summary>
     public async Task<int> RunAsync(TextWriter log, CancellationToken stop)
@@ -266,12 +261,7 @@ internal sealed class HelperServer(string socketPath, TimeSpan idle, int maxRequ
         }
 
         // Plain output, as for a process whose standard streams are not a terminal (the only clients a helper has).
-        var output = new CliOutput(
-            () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) }),
-            () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) }),
-            stdout,
-            stderr,
-            plainErrors: true);
+        var output = CliOutput.ForWriters(stdout, stderr, plainErrors: true);
         try
         {
             // A new engine connection for each invocation, as its own process would make (a restarted engine or another

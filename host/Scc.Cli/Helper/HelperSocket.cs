@@ -38,8 +38,6 @@ internal static class HelperSocket
         return text.ToString();
     }
 
-    public static string Folder(IEnvironment environment) => Path.Combine(new SccPaths(environment).StateDir, "helper");
-
     /// <summary>The socket's path, or null where no helper can run (not Linux, or a path too long for a unix socket).</summary>
     public static string? PathFor(IEnvironment environment)
     {
@@ -49,7 +47,7 @@ internal static class HelperSocket
         }
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Build.Value}\n{environment.Get("DOCKER_HOST")}")))[..16];
-        var path = Path.Combine(Folder(environment), $"{key}.sock");
+        var path = Path.Combine(new SccPaths(environment).StateDir, "helper", $"{key}.sock");
         return Encoding.UTF8.GetByteCount(path) <= MaxPathBytes ? path : null;
     }
 
@@ -92,6 +90,35 @@ internal static class HelperSocket
 
     /// <summary>The uid of the process on the other end of a connected unix socket, or null if unreadable.</summary>
     public static uint? PeerUid(Socket socket) => Peer(socket)?.Uid;
+
+    /// <summary>
+    /// A connection to the helper listening on <paramref name="path"/> and its pid, or null when there is none this
+    /// user may use: no socket, a folder that is not this user's alone, nothing listening (a helper that ended left
+    /// its socket), or a listener of another uid.
+    /// </summary>
+    public static async Task<(Socket Socket, int Pid)?> ConnectAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path) || CheckFolder(Path.GetDirectoryName(path)!) is not null)
+        {
+            return null;
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            if (Peer(socket) is { } peer && peer.Uid == EffectiveUid)
+            {
+                return (socket, peer.Pid);
+            }
+        }
+        catch (SocketException)
+        {
+        }
+
+        socket.Dispose();
+        return null;
+    }
 
     /// <summary>Asks a process to end (SIGTERM).</summary>
     public static void Terminate(int pid) => _ = Native.kill(pid, Native.SigTerm);

@@ -38,14 +38,24 @@ internal sealed class CliOutput
     /// lines (a detached start, a JSON report) skips their terminal detection. Warnings and errors are plain lines
     /// when standard error is not a terminal or NO_COLOR is set, as Spectre would show them there, minus the wrapping.
     /// </summary>
-    public static CliOutput ForProcess() => new(
-        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }),
-        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+    public static CliOutput ForProcess() => ForWriters(
         Console.Out,
         Console.Error,
-        plainErrors: Console.IsErrorRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")))
+        plainErrors: Console.IsErrorRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+        terminalAttached: !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected);
+
+    /// <summary>
+    /// Output to two writers, with Spectre consoles over them made on first use: the process's (<see cref="ForProcess"/>),
+    /// the resident helper's frames, a benchmark's null writers.
+    /// </summary>
+    public static CliOutput ForWriters(TextWriter outWriter, TextWriter errWriter, bool plainErrors, bool terminalAttached = false) => new(
+        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(outWriter) }),
+        () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errWriter) }),
+        outWriter,
+        errWriter,
+        plainErrors)
     {
-        TerminalAttached = !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected,
+        TerminalAttached = terminalAttached,
     };
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -217,12 +216,7 @@ public sealed class HelperTests : IAsyncLifetime, IDisposable
     /// <summary>What a client process of this test environment sends: the process's variables with the scratch ones on top.</summary>
     private Dictionary<string, string> ClientEnvironment(params (string Name, string Value)[] overrides)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
+        var environment = HelperClient.ProcessVariables();
         foreach (var (name, value) in _env.Variables)
         {
             if (value is not null)
